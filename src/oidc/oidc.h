@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * OpenID Connect provider endpoints and the per-process caches behind them: tenant lookups,
+ * signing keys, and the prebuilt discovery and JWKS documents of each tenant.
+ */
+#ifndef PORCH_OIDC_H
+#define PORCH_OIDC_H
+
+#include "core/err.h"
+
+struct req;
+struct resp;
+struct config;
+struct db;
+struct oidc;
+
+/** Creates the caches. cfg and db are borrowed for the lifetime of the result. Caller frees. */
+struct oidc *oidc_new(const struct config *cfg, struct db *db);
+void oidc_free(struct oidc *o);
+
+/* GET /{tenant}/v2.0/.well-known/openid-configuration and /{tenant}/.well-known/openid-configuration */
+enum porch_err oidc_discovery_get(struct req *r, struct resp *rs);
+/* GET /{tenant}/discovery/v2.0/keys */
+enum porch_err oidc_jwks_get(struct req *r, struct resp *rs);
+
+#endif
