@@ -11,11 +11,13 @@
 
 struct db;
 struct oidc;
+struct secretbox;
 
 /* What handlers reach through req->srv. Owned by `porch serve`; outlives the server. */
 struct porch_srv {
     const struct config *cfg;
     struct db *db;
+    const struct secretbox *sb; /* master key: unseals signing keys and upstream secrets */
     struct oidc *oidc; /* tenant, key and document caches (oidc/oidc.h) */
 };
 

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `porch init` and `porch tenant create|list|show`. init and create are the same operation;
+ * init is the name the quick start uses for a fresh data directory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/clock.h"
+#include "db/db.h"
+#include "directory/tenants.h"
+#include "core/banned.h"
+
+/* The tenant as CLI output: the record plus the URLs an operator needs next. */
+static json_t *tenant_json(const struct config *cfg, const struct tenant *t)
+{
+    char iso[32], url[1024];
+    json_t *j = json_object();
+
+    json_object_set_new(j, "tenantId", json_string(t->id));
+    json_object_set_new(j, "subdomain", json_string(t->subdomain));
+    json_object_set_new(j, "displayName", json_string(t->display_name));
+    json_object_set_new(j, "country", json_string(t->country));
+    json_object_set_new(j, "defaultDomain", json_string(t->default_domain));
+    json_object_set_new(j, "createdDateTime", json_string(clock_format_iso(t->created_at, iso, sizeof(iso))));
+    snprintf(url, sizeof(url), "%s/%s/v2.0", cfg->public_url, t->id);
+    json_object_set_new(j, "issuer", json_string(url));
+    snprintf(url, sizeof(url), "%s/%s/v2.0/.well-known/openid-configuration", cfg->public_url, t->id);
+    json_object_set_new(j, "discoveryUrl", json_string(url));
+    snprintf(url, sizeof(url), "%s/%s/discovery/v2.0/keys", cfg->public_url, t->id);
+    json_object_set_new(j, "jwksUri", json_string(url));
+    return j;
+}
+
+static void print_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (s)
+        puts(s);
+    free(s);
+}
+
+static void print_tenant(const struct config *cfg, const struct tenant *t, bool as_json,
+                         bool with_paths)
+{
+    json_t *j = tenant_json(cfg, t);
+
+    if (with_paths) {
+        json_object_set_new(j, "db", json_string(cfg->db));
+        json_object_set_new(j, "dataDir", json_string(cfg->data_dir));
+    }
+    if (as_json) {
+        print_json(j);
+    } else {
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) printf("%-16s %s\n", k, json_string_value(v));
+    }
+    json_decref(j);
+}
+
+static int create(struct cli *c)
+{
+    const char *name = NULL, *sub = NULL, *country = NULL;
+    bool as_json = false;
+    const struct cli_opt opts[] = {{"tenant-name", &name, NULL},
+                                   {"subdomain", &sub, NULL},
+                                   {"country", &country, NULL},
+                                   {"json", NULL, &as_json},
+                                   {NULL, NULL, NULL}};
+    struct tenant_spec spec;
+    struct tenant t;
+    struct porch_error e = {0};
+    struct db_conn *conn = NULL;
+    enum porch_err err;
+    int rc = cli_parse(c, opts, NULL, 0);
+
+    if (rc)
+        return rc;
+    if (!name || !sub) {
+        fprintf(stderr, "porch: --tenant-name and --subdomain are required\n");
+        return 2;
+    }
+    spec = (struct tenant_spec){name, sub, country, c->cfg.tenant_domain_suffix};
+    err = db_acquire(c->db, &conn);
+    if (err == PORCH_OK)
+        err = tenants_create(conn, c->sb, &spec, &t, &e);
+    if (conn)
+        db_release(conn);
+    if (err != PORCH_OK)
+        return cli_fail("%s", e.msg[0] ? e.msg : porch_err_str(err));
+    print_tenant(&c->cfg, &t, as_json, true);
+    return 0;
+}
+
+int cli_init(struct cli *c)
+{
+    return create(c);
+}
+
+static enum porch_err add_one(const struct tenant *t, void *ctx)
+{
+    void **args = ctx;
+    json_array_append_new(args[1], tenant_json(args[0], t));
+    return PORCH_OK;
+}
+
+static int list(struct cli *c)
+{
+    bool as_json = false;
+    const struct cli_opt opts[] = {{"json", NULL, &as_json}, {NULL, NULL, NULL}};
+    json_t *arr = json_array();
+    struct db_conn *conn = NULL;
+    void *args[2] = {&c->cfg, arr};
+    enum porch_err err;
+    int rc = cli_parse(c, opts, NULL, 0);
+
+    if (rc)
+        goto out;
+    err = db_acquire(c->db, &conn);
+    if (err == PORCH_OK)
+        err = store_tenant_list(conn, add_one, args);
+    if (err != PORCH_OK) {
+        rc = cli_fail("cannot list tenants: %s", porch_err_str(err));
+        goto out;
+    }
+    if (as_json) {
+        print_json(arr);
+    } else {
+        size_t i;
+        json_t *t;
+        json_array_foreach(arr, i, t) printf("%s  %-24s %s\n",
+                                             json_string_value(json_object_get(t, "tenantId")),
+                                             json_string_value(json_object_get(t, "subdomain")),
+                                             json_string_value(json_object_get(t, "displayName")));
+    }
+out:
+    if (conn)
+        db_release(conn);
+    json_decref(arr);
+    return rc;
+}
+
+static int show(struct cli *c)
+{
+    bool as_json = false;
+    const struct cli_opt opts[] = {{"json", NULL, &as_json}, {NULL, NULL, NULL}};
+    const char *ref = NULL;
+    struct db_conn *conn = NULL;
+    struct tenant t;
+    enum porch_err err;
+    int rc = cli_parse(c, opts, &ref, 1);
+
+    if (rc)
+        return rc;
+    if (!ref) {
+        fprintf(stderr, "porch: tenant show: which tenant? (id, subdomain or domain)\n");
+        return 2;
+    }
+    err = db_acquire(c->db, &conn);
+    if (err == PORCH_OK)
+        err = store_tenant_find(conn, ref, &t);
+    if (conn)
+        db_release(conn);
+    if (err == PORCH_E_NOT_FOUND)
+        return cli_fail("no tenant '%s'", ref);
+    if (err != PORCH_OK)
+        return cli_fail("cannot read tenant '%s': %s", ref, porch_err_str(err));
+    print_tenant(&c->cfg, &t, as_json, false);
+    return 0;
+}
+
+int cli_tenant(struct cli *c)
+{
+    const char *sub = c->argc > 1 ? c->argv[1] : "";
+
+    c->argc--;
+    c->argv++;
+    if (strcmp(sub, "create") == 0)
+        return create(c);
+    if (strcmp(sub, "list") == 0)
+        return list(c);
+    if (strcmp(sub, "show") == 0)
+        return show(c);
+    fprintf(stderr, "porch: tenant: expected create, list or show\n");
+    return 2;
+}
