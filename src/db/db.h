@@ -50,7 +50,10 @@ enum porch_err db_ping(struct db_conn *c);
 /**
  * Transactions. write=true takes the write lock up front (BEGIN IMMEDIATE on SQLite).
  * Errors: PORCH_E_BUSY when the database stayed locked past the busy timeout or
- * PostgreSQL reported a serialization failure/deadlock (retry the transaction), PORCH_E_STORE otherwise.
+ * PostgreSQL reported a serialization failure/deadlock (retry the transaction), PORCH_E_STORE
+ * otherwise. PostgreSQL transactions run at READ COMMITTED: consume single-use rows with one
+ * conditional UPDATE/DELETE and decide by db_changes(), which PostgreSQL keeps race-free by
+ * re-checking the WHERE clause of a blocked update against the committed row.
  */
 enum porch_err db_begin(struct db_conn *c, bool write);
 enum porch_err db_commit(struct db_conn *c);
@@ -66,7 +69,8 @@ enum porch_err db_tx(struct db_conn *c, bool write, db_tx_fn fn, void *ctx);
 
 /**
  * Prepares sql (with `?` placeholders). Statement belongs to c; free with db_finalize().
- * PORCH_E_STORE on a syntax error (logged with the SQL text, never with values).
+ * PORCH_E_STORE on a syntax error (logged with the SQL text, never with values). PostgreSQL
+ * parses the statement only when it first runs, so there the error comes from db_step().
  */
 enum porch_err db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
 /** Binds a value to the 1-based placeholder idx. text is copied. NULL text binds NULL. */
@@ -76,7 +80,9 @@ void db_bind_null(struct db_stmt *st, int idx);
 /**
  * Executes or advances the statement. *row is true when a row is available for db_col_*.
  * PORCH_E_CONFLICT on a unique-constraint violation, PORCH_E_BUSY on lock/serialization
- * failure, PORCH_E_STORE otherwise.
+ * failure, PORCH_E_UNAVAILABLE when the connection to the server was lost (the next
+ * db_acquire() of this connection reconnects), PORCH_E_STORE otherwise. On PostgreSQL any
+ * failure aborts the open transaction: roll back before running more statements.
  */
 enum porch_err db_step(struct db_stmt *st, bool *row);
 /** Rows changed by the last INSERT/UPDATE/DELETE executed on st. */
@@ -85,6 +91,11 @@ int64_t db_changes(struct db_stmt *st);
 const char *db_col_text(struct db_stmt *st, int col); /* NULL for SQL NULL */
 int64_t db_col_int64(struct db_stmt *st, int col);
 bool db_col_is_null(struct db_stmt *st, int col);
+/**
+ * Copies the text of column col (NULL reads as "") into dst of size bytes. PORCH_E_STORE,
+ * logged, when the stored value does not fit: a fixed-size field met data it cannot hold.
+ */
+enum porch_err db_col_copy(struct db_stmt *st, int col, char *dst, size_t size);
 /** Resets bindings and the cursor so the statement can run again. */
 void db_reset(struct db_stmt *st);
 void db_finalize(struct db_stmt *st);
