@@ -38,7 +38,9 @@ static const struct cli_cmd commands[] = {
      "porch db migrate [options]\n"
      "Applies pending schema migrations (serve and init also do this at start-up).\n"},
     {"version", cmd_version, 0, "porch version\nPrints the version.\n"},
-    {"help", cmd_help, 0, "porch help [COMMAND]\nShows help for a command.\n"},
+    {"help", cmd_help, 0,
+     "porch help [COMMAND|options]\n"
+     "Shows help for a command; 'options' prints the option table as Markdown.\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -93,6 +95,10 @@ static int cmd_help(struct cli *c)
 {
     const struct cli_cmd *cmd = c->argc > 1 ? find_cmd(c->argv[1]) : NULL;
 
+    if (c->argc > 1 && strcmp(c->argv[1], "options") == 0) {
+        config_markdown(stdout);
+        return 0;
+    }
     if (c->argc > 1 && !cmd) {
         fprintf(stderr, "porch: unknown command '%s'\n", c->argv[1]);
         return 2;
@@ -147,7 +153,7 @@ static int setup(struct cli *c, unsigned needs)
     struct porch_error e = {0};
     enum log_level lvl;
 
-    if (log_level_parse(c->cfg.log_level, &lvl) == 0)
+    if (c->cfg.log_level && log_level_parse(c->cfg.log_level, &lvl) == 0)
         log_set_level(lvl);
     if (needs & NEED_STORE) {
         int applied = 0;

@@ -535,7 +535,7 @@ void config_markdown(void *fp)
     for (size_t i = 0; i < NOPTS; i++) {
         env_name(opts[i].name, env, sizeof(env));
         fprintf(f, "| `--%s` | `%s` | %s%s%s | %s |\n", opts[i].name, i == 0 ? "PORCH_CONFIG" : env,
-                opts[i].def ? "`" : "", opts[i].def ? opts[i].def : "derived",
+                opts[i].def ? "`" : "", opts[i].def ? opts[i].def : "—",
                 opts[i].def ? "`" : "", opts[i].help);
     }
 }

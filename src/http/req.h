@@ -77,11 +77,27 @@ const char *req_header(const struct req *r, const char *name);
 /** Base URL the client used: public-url when configured, else scheme://host. Arena-owned. */
 const char *req_base_url(const struct req *r);
 
-/** Adds a response header; name and value are copied into the arena. */
+/**
+ * Prepares rs for a request: status 200, no content type, an empty body capped at max_body
+ * bytes, no extra headers. The body buffer is released when a is freed, so rs must outlive a.
+ */
+void resp_init(struct resp *rs, struct arena *a, size_t max_body);
+/** Adds a response header; name and value are copied into the arena. Repeats are kept. */
 void resp_header(struct resp *rs, const char *name, const char *value);
-/** Sets status and a JSON body from a jansson value (serialized compactly). Steals j. */
+/** Like resp_header, but first drops every header of that name (case-insensitive). */
+void resp_header_set(struct resp *rs, const char *name, const char *value);
+/** First value of a response header set so far (case-insensitive), or NULL. Borrowed. */
+const char *resp_header_get(const struct resp *rs, const char *name);
+/**
+ * Sets status and a JSON body ("application/json; charset=utf-8") from a jansson value,
+ * serialized compactly. Steals j (NULL gives PORCH_E_INTERNAL). PORCH_E_TOO_BIG past the
+ * body cap, leaving rs without a body. The content type is only set on success.
+ */
 enum porch_err resp_json(struct resp *rs, unsigned status, json_t *j);
-/** Sets status and a body copied from buf with the given content type. */
+/**
+ * Sets status and a body copied from buf with the given content type (static or
+ * arena-owned). PORCH_E_TOO_BIG past the body cap, leaving rs without a body.
+ */
 enum porch_err resp_body(struct resp *rs, unsigned status, const char *content_type,
                          const char *buf, size_t len);
 

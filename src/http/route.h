@@ -8,7 +8,9 @@
 #define PORCH_HTTP_ROUTE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 
 struct req;
@@ -23,6 +25,7 @@ enum route_flags {
     R_BODY_FORM = 1 << 3, /* decode an application/x-www-form-urlencoded body into req->form */
     R_BODY_JSON = 1 << 4, /* parse a JSON body (depth-limited) into req->json */
     R_NO_LOG = 1 << 5,    /* no access-log line (health probes) */
+    R_CORS = 1 << 6,      /* public document: Access-Control-Allow-Origin: * on the response */
 };
 
 struct route {
@@ -30,7 +33,45 @@ struct route {
     const char *pattern;
     handler_fn fn;
     unsigned flags;
-    size_t max_body; /* 0: no body accepted (413 on any); else a cap in bytes */
+    size_t max_body; /* 0: no body accepted (413 on any); ROUTE_BODY_DEFAULT: cfg->max_body;
+                        else a cap in bytes */
 };
+
+#define ROUTE_BODY_DEFAULT SIZE_MAX
+
+/* Method bits for the set of methods a path answers to (the Allow header). */
+enum route_method {
+    ROUTE_M_GET = 1 << 0,
+    ROUTE_M_HEAD = 1 << 1,
+    ROUTE_M_POST = 1 << 2,
+    ROUTE_M_PUT = 1 << 3,
+    ROUTE_M_PATCH = 1 << 4,
+    ROUTE_M_DELETE = 1 << 5,
+    ROUTE_M_OPTIONS = 1 << 6,
+};
+
+/** The bit for a method name (case-sensitive, as HTTP requires), or 0 for any other. */
+unsigned route_method_bit(const char *method);
+
+/**
+ * Finds the row of table[0..n) for method and the decoded path. A GET row also answers
+ * HEAD. Literal segments compare exactly; `{name}` takes one non-empty segment; a trailing
+ * slash is never ignored. On a match, params[] gets the captured segments (arena-owned
+ * copies, in pattern order; unused slots NULL). *allowed (optional) always gets the methods
+ * of every row whose pattern matches path: NULL with *allowed == 0 means 404, NULL with a
+ * non-zero *allowed means 405. Thread-safe.
+ */
+const struct route *route_match(const struct route *table, size_t n, struct arena *a,
+                                const char *method, const char *path,
+                                const char *params[], unsigned *allowed);
+
+/** Formats a method set as an Allow header value ("GET, HEAD, OPTIONS"); arena-owned. */
+const char *route_allow_header(struct arena *a, unsigned allowed);
+
+/**
+ * Handler for OPTIONS on R_CORS routes: 204 with Access-Control-Allow-Origin: *,
+ * Access-Control-Allow-Methods: GET, OPTIONS and a one-day max age.
+ */
+enum porch_err route_cors_preflight(struct req *r, struct resp *rs);
 
 #endif

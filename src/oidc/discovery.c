@@ -18,7 +18,7 @@
 /* Answers an unknown tenant as Entra does (AADSTS90002), but with 404: never a default tenant. */
 static enum porch_err tenant_error(struct req *r, struct resp *rs, enum porch_err err)
 {
-    char desc[160];
+    char desc[256];
 
     if (err != PORCH_E_NOT_FOUND)
         return err;
