@@ -7,6 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 DATA       ?= porch-data
+MAKEFLAGS  += --no-print-directory
 
 .PHONY: all run check unit e2e fuzz bench clean deps
 
