@@ -241,9 +241,9 @@ static enum porch_err execute(struct pg_stmt *s)
                           NULL, 0);
     switch (PQresultStatus(s->res)) {
     case PGRES_TUPLES_OK:
-        s->nrows = PQntuples(s->res);
-        /* fall through */
     case PGRES_COMMAND_OK:
+        if (PQresultStatus(s->res) == PGRES_TUPLES_OK)
+            s->nrows = PQntuples(s->res);
         tag = PQcmdStatus(s->res);
         if (strncmp(tag, "INSERT", 6) == 0 || strncmp(tag, "UPDATE", 6) == 0 ||
             strncmp(tag, "DELETE", 6) == 0 || strncmp(tag, "MERGE", 5) == 0)

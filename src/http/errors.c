@@ -269,3 +269,20 @@ void http_error_render_status(struct req *r, struct resp *rs, enum porch_err err
 
     render(r, rs, row, status ? status : row->status, message ? message : row->message);
 }
+
+enum porch_err http_error_page_get(struct req *r, struct resp *rs)
+{
+    const char *code = req_query(r, "code");
+    char msg[256];
+    size_t n = code ? strspn(code, "0123456789") : 0;
+
+    if (!code || n == 0 || n > 9 || code[n] != '\0')
+        return http_error_html(r, rs, PORCH_E_INVALID, "This page explains error codes: "
+                                                       "add ?code= and the number.");
+    snprintf(msg, sizeof(msg),
+             "Error AADSTS%s was returned to the application that sent you here. When you ask "
+             "for help, quote the trace ID and timestamp from the application's message.",
+             code);
+    html_render(r, rs, 200, msg);
+    return PORCH_OK;
+}

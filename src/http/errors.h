@@ -57,4 +57,10 @@ void http_error_render(struct req *r, struct resp *rs, enum porch_err err);
 void http_error_render_status(struct req *r, struct resp *rs, enum porch_err err, unsigned status,
                               const char *message);
 
+/**
+ * GET /error?code=N: the page that error_uri in OAuth errors points to. Explains the code
+ * in HTML; 400 for a missing or non-numeric code.
+ */
+enum porch_err http_error_page_get(struct req *r, struct resp *rs);
+
 #endif

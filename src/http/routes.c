@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 
+#include "http/errors.h"
 #include "http/routes.h"
 #include "http/server_health.h"
 #include "oidc/oidc.h"
@@ -18,6 +19,7 @@
 static const struct route routes[] = {
     {"GET", "/healthz", server_health_live, R_NO_LOG, 0},
     {"GET", "/readyz", server_health_ready, R_NO_LOG, 0},
+    {"GET", "/error", http_error_page_get, R_ERR_HTML, 0},
     {"GET", DISCOVERY_V2, oidc_discovery_get, R_ERR_OAUTH | R_CORS, 0},
     {"OPTIONS", DISCOVERY_V2, route_cors_preflight, R_ERR_OAUTH | R_CORS, 0},
     {"GET", DISCOVERY_V1, oidc_discovery_get, R_ERR_OAUTH | R_CORS, 0},
