@@ -161,6 +161,7 @@ static int setup(struct cli *c, unsigned needs)
             return cli_fail("--db: %s", e.msg[0] ? e.msg : "cannot open the store");
         if (db_migrate(c->db, &applied, &e) != PORCH_OK)
             return cli_fail("cannot migrate the store: %s", e.msg[0] ? e.msg : "failed");
+        c->migrations_applied = applied;
         if (applied)
             log_info("applied %d migration(s)", applied);
     }

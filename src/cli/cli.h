@@ -23,6 +23,7 @@ struct cli {
     struct config cfg;
     struct db *db;
     struct secretbox *sb;
+    int migrations_applied; /* by setup, for commands with NEED_STORE */
     int argc; /* what is left after global options: argv[0] is the (sub)command */
     char **argv;
 };

@@ -29,6 +29,7 @@ int cli_db(struct cli *c)
         db_release(conn);
     if (err != PORCH_OK)
         return cli_fail("cannot read the schema version: %s", porch_err_str(err));
-    printf("schema at version %d\n", version);
+    printf("applied %d migration%s; schema at version %d\n", c->migrations_applied,
+           c->migrations_applied == 1 ? "" : "s", version);
     return 0;
 }

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Foundation benchmark: porch serving discovery and JWKS, side by side with nginx serving the
+# very same bytes as static files. See bench/README.md.
+#
+#   PORCH_BIN=build/porch bench/run.sh        (what `make bench` runs)
+#
+# Environment: BENCH_DURATION (wrk -d, default 10s), BENCH_WARMUP (default 2s),
+# BENCH_CONNECTIONS (default 64), BENCH_THREADS (wrk -t, default 2), PORCH_THREADS_ARG
+# (passed as porch --threads when set), NGINX (default: nginx on PATH or /usr/sbin/nginx).
+# Targets are reported as PASS/MISS; the script fails only when it cannot run.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+PORCH_BIN=${PORCH_BIN:-$top/build/porch}
+DURATION=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-2s}
+CONNS=${BENCH_CONNECTIONS:-64}
+WRK_THREADS=${BENCH_THREADS:-2}
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+RATIO_TARGET=0.9
+RSS_TARGET_KIB=$((10 * 1024))
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$PORCH_BIN" ] || die "PORCH_BIN=$PORCH_BIN is not an executable (make bench builds build/porch)"
+command -v wrk >/dev/null || die "wrk not installed (apt-get install wrk)"
+[ -x "$NGINX" ] || die "nginx not installed (apt-get install nginx-light)"
+command -v curl >/dev/null || die "curl not installed"
+
+free_port() {
+    node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})' 2>/dev/null ||
+        python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
+
+tmp=$(mktemp -d)
+chmod 755 "$tmp" # nginx workers may run as nobody
+porch_pid=
+nginx_pid=
+cleanup() {
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+    [ -n "$porch_pid" ] && kill -TERM "$porch_pid" 2>/dev/null || true
+    [ -n "$porch_pid" ] && wait "$porch_pid" 2>/dev/null || true
+    [ -n "$nginx_pid" ] && wait "$nginx_pid" 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$here/results"
+out="$here/results/$(date -u +%Y%m%dT%H%M%SZ).txt"
+exec > >(tee "$out") 2>&1
+
+porch_port=$(free_port)
+nginx_port=$(free_port)
+while [ "$nginx_port" = "$porch_port" ]; do nginx_port=$(free_port); done
+
+# --- porch ----------------------------------------------------------------------------------
+common=(--listen "127.0.0.1:$porch_port" --data-dir "$tmp/porch" --db "sqlite:$tmp/porch/porch.db")
+mkdir -p "$tmp/porch"
+init=$("$PORCH_BIN" init --tenant-name "Bench" --subdomain bench --json "${common[@]}" 2>"$tmp/init.log") ||
+    { cat "$tmp/init.log" >&2; die "porch init failed"; }
+tid=$(printf '%s' "$init" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).tenantId))')
+[ -n "$tid" ] || die "no tenantId in porch init output: $init"
+
+threads_arg=()
+[ -n "${PORCH_THREADS_ARG:-}" ] && threads_arg=(--threads "$PORCH_THREADS_ARG")
+"$PORCH_BIN" serve "${common[@]}" --log-level warn "${threads_arg[@]}" 2>/dev/null &
+porch_pid=$!
+for _ in $(seq 1 200); do
+    curl -fs "http://127.0.0.1:$porch_port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$porch_pid" 2>/dev/null || die "porch serve exited during start-up"
+    sleep 0.05
+done
+curl -fs "http://127.0.0.1:$porch_port/healthz" >/dev/null || die "porch serve did not become healthy"
+sleep 0.5
+rss_idle=$(rss_kib "$porch_pid")
+
+disco_path="/$tid/v2.0/.well-known/openid-configuration"
+jwks_path="/$tid/discovery/v2.0/keys"
+
+# --- nginx with the same bytes ---------------------------------------------------------------
+root="$tmp/www"
+mkdir -p "$root/$tid/v2.0/.well-known" "$root/$tid/discovery/v2.0" "$tmp/nginx/logs"
+declare -A ctype
+fetch() { # path file → writes body to file, prints the Content-Type
+    curl -fsS -D "$2.headers" -o "$2" "http://127.0.0.1:$porch_port$1" || die "GET $1 from porch failed"
+    awk 'BEGIN{IGNORECASE=1} /^content-type:/ {sub(/^[^:]*:[ \t]*/, ""); sub(/\r$/, ""); print}' "$2.headers"
+}
+ctype[discovery]=$(fetch "$disco_path" "$root$disco_path")
+ctype[jwks]=$(fetch "$jwks_path" "$root$jwks_path")
+chmod -R a+rX "$root"
+
+# Static headers porch adds to these responses (security headers, Cache-Control, CORS), so
+# both servers send responses of the same shape; per-request ones (request-id, Date) are left out.
+add_headers=$(awk 'BEGIN{IGNORECASE=1}
+    /^(content-security-policy|x-content-type-options|x-frame-options|referrer-policy|cache-control|access-control-allow-origin|access-control-allow-methods|strict-transport-security):/ {
+        line=$0; sub(/\r$/, "", line); i=index(line, ":"); name=substr(line, 1, i-1); val=substr(line, i+1);
+        sub(/^[ \t]+/, "", val); gsub(/\\/, "\\\\", val); gsub(/"/, "\\\"", val);
+        printf "            add_header %s \"%s\" always;\n", name, val }' "$root$disco_path.headers")
+rm -f "$root$disco_path.headers" "$root$jwks_path.headers"
+
+cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    keepalive_timeout 65;
+    etag off;
+    server_tokens off;
+    client_body_temp_path $tmp/nginx/body;
+    proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fastcgi;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        root $root;
+        location = $disco_path {
+            types { }
+            default_type "${ctype[discovery]}";
+$add_headers
+        }
+        location = $jwks_path {
+            types { }
+            default_type "${ctype[jwks]}";
+$add_headers
+        }
+    }
+}
+EOF
+"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/logs/error.log" &
+nginx_pid=$!
+for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$nginx_port$disco_path" >/dev/null 2>&1 && break
+    kill -0 "$nginx_pid" 2>/dev/null || { cat "$tmp/nginx/logs/error.log" >&2; die "nginx exited during start-up"; }
+    sleep 0.05
+done
+
+for s in discovery jwks; do
+    p=$disco_path
+    [ $s = jwks ] && p=$jwks_path
+    a=$(curl -fsS "http://127.0.0.1:$porch_port$p" | sha256sum)
+    b=$(curl -fsS "http://127.0.0.1:$nginx_port$p" | sha256sum)
+    [ "$a" = "$b" ] || die "$s: nginx does not serve porch's bytes"
+    ct=$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$nginx_port$p")
+    [ "$ct" = "${ctype[$s]}" ] || die "$s: nginx Content-Type '$ct' differs from porch's '${ctype[$s]}'"
+done
+
+# --- load ------------------------------------------------------------------------------------
+cores=$(nproc)
+echo "porch bench — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "porch:  $("$PORCH_BIN" version) ($PORCH_BIN), sqlite, --log-level warn${PORCH_THREADS_ARG:+, --threads $PORCH_THREADS_ARG}"
+echo "nginx:  $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), worker_processes auto, static files"
+echo "wrk:    -t$WRK_THREADS -c$CONNS -d$DURATION --latency (warm-up $WARMUP); $cores CPU(s), client and servers share them"
+echo
+
+to_us() { # wrk latency like 512.00us, 1.20ms, 2.00s → microseconds
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+        if (u == "us") m = 1; else if (u == "ms") m = 1000; else if (u == "s") m = 1000000; else if (u == "m") m = 60000000; else m = 1;
+        printf "%.0f", n * m }'
+}
+fmt_us() { awk -v u="$1" 'BEGIN { if (u >= 1000) printf "%.2fms", u / 1000; else printf "%dus", u }'; }
+
+declare -A rps p50 p99 errs ratios
+run_wrk() { # key url
+    local o
+    o=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency "$2")
+    rps[$1]=$(awk '/^Requests\/sec:/ {print $2}' <<<"$o")
+    p50[$1]=$(to_us "$(awk '$1 == "50%" {print $2}' <<<"$o")")
+    p99[$1]=$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$o")")
+    errs[$1]=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) {gsub(",", "", $i); n += $i}} END {print n + 0}' <<<"$o")
+}
+
+for s in discovery jwks; do
+    p=$disco_path
+    [ $s = jwks ] && p=$jwks_path
+    wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$porch_port$p" >/dev/null
+    wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$nginx_port$p" >/dev/null
+    run_wrk "$s.porch" "http://127.0.0.1:$porch_port$p"
+    run_wrk "$s.nginx" "http://127.0.0.1:$nginx_port$p"
+done
+kill -0 "$porch_pid" 2>/dev/null || die "porch died under load"
+rss_load=$(rss_kib "$porch_pid")
+rss_peak=$(hwm_kib "$porch_pid")
+
+printf '%-10s %-6s %12s %10s %10s %8s %10s\n' scenario server 'req/s' p50 p99 errors 'porch/nginx'
+misses=0
+for s in discovery jwks; do
+    ratio=$(awk -v a="${rps[$s.porch]}" -v b="${rps[$s.nginx]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    for srv in porch nginx; do
+        r=""
+        [ $srv = porch ] && r=$ratio
+        printf '%-10s %-6s %12s %10s %10s %8s %10s\n' "$s" "$srv" "${rps[$s.$srv]}" "$(fmt_us "${p50[$s.$srv]}")" \
+            "$(fmt_us "${p99[$s.$srv]}")" "${errs[$s.$srv]}" "$r"
+    done
+    ratios[$s]=$ratio
+done
+echo
+printf 'porch RSS: idle %s KiB (%.1f MiB), after load %s KiB (%.1f MiB), peak %s KiB\n' \
+    "$rss_idle" "$(awk -v k="$rss_idle" 'BEGIN{print k/1024}')" "$rss_load" "$(awk -v k="$rss_load" 'BEGIN{print k/1024}')" "$rss_peak"
+echo
+echo "targets:"
+for s in discovery jwks; do
+    verdict=$(awk -v r="${ratios[$s]}" -v t="$RATIO_TARGET" 'BEGIN { print (r != "n/a" && r + 0 >= t) ? "PASS" : "MISS" }')
+    [ "${errs[$s.porch]}" = 0 ] || verdict="MISS (porch answered ${errs[$s.porch]} errors)"
+    echo "  $verdict  $s throughput porch/nginx ${ratios[$s]} (target >= $RATIO_TARGET)"
+done
+verdict=MISS
+[ "$rss_idle" -lt "$RSS_TARGET_KIB" ] && verdict=PASS
+echo "  $verdict  idle RSS $rss_idle KiB (target < $RSS_TARGET_KIB KiB)"
+echo
+echo "saved to ${out#"$top"/}"
