@@ -20,7 +20,7 @@ int cli_serve(struct cli *c)
     srv.cfg = &c->cfg;
     srv.db = c->db;
     srv.sb = c->sb;
-    srv.oidc = oidc_new(&c->cfg, c->db);
+    srv.oidc = oidc_new(&c->cfg, c->db, c->sb);
     err = server_run(&srv, &e);
     oidc_free(srv.oidc);
     if (err != PORCH_OK)

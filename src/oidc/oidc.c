@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "directory/keyring.h"
 #include "store/key.h"
 #include "store/tenant.h"
 #include "core/banned.h"
@@ -41,16 +42,18 @@ struct entry {
 struct oidc {
     const struct config *cfg;
     struct db *db;
+    const struct secretbox *sb;
     pthread_rwlock_t lock;
     struct entry *slots[CACHE_SLOTS];
     size_t count;
 };
 
-struct oidc *oidc_new(const struct config *cfg, struct db *db)
+struct oidc *oidc_new(const struct config *cfg, struct db *db, const struct secretbox *sb)
 {
     struct oidc *o = xcalloc(1, sizeof(*o));
     o->cfg = cfg;
     o->db = db;
+    o->sb = sb;
     pthread_rwlock_init(&o->lock, NULL);
     return o;
 }
@@ -129,6 +132,11 @@ static void insert(struct oidc *o, const char *key, struct tenant_docs *d)
 {
     size_t h = hash(key);
     struct entry **pp, *en;
+    int64_t ttl_ms = (int64_t)o->cfg->discovery_cache_ttl * 1000;
+
+    /* a cached signing key must not outlive the moment its successor takes over */
+    if (d->signing_until && (d->signing_until - clock_now()) * 1000 < ttl_ms)
+        ttl_ms = (d->signing_until - clock_now()) * 1000;
 
     pthread_rwlock_wrlock(&o->lock);
     for (pp = &o->slots[h]; *pp; pp = &(*pp)->next) {
@@ -145,11 +153,32 @@ static void insert(struct oidc *o, const char *key, struct tenant_docs *d)
     en = xcalloc(1, sizeof(*en));
     en->ref = xstrdup(key);
     en->docs = tenant_docs_ref(d);
-    en->expires_ms = clock_mono_ms() + (int64_t)o->cfg->discovery_cache_ttl * 1000;
+    en->expires_ms = clock_mono_ms() + ttl_ms;
     en->next = o->slots[h];
     o->slots[h] = en;
     o->count++;
     pthread_rwlock_unlock(&o->lock);
+}
+
+/*
+ * Unseals the key that signs now and notes when a rotated key takes over from it. A failure
+ * (a wrong master key) leaves the tenant without a signing key, so token requests fail while
+ * discovery and JWKS, which need no secret, keep working.
+ */
+static void load_signing_key(struct oidc *o, struct db_conn *c, const struct key_row *keys,
+                             size_t nkeys, struct tenant_docs *d)
+{
+    int64_t now = clock_now();
+    enum porch_err err;
+
+    for (size_t i = 0; i < nkeys; i++) {
+        if (keys[i].active_at > now && (!d->signing_until || keys[i].active_at < d->signing_until))
+            d->signing_until = keys[i].active_at;
+    }
+    err = keyring_signing_key(c, o->sb, d->tenant.id, now, &d->signing_key);
+    if (err != PORCH_OK && err != PORCH_E_NOT_FOUND)
+        log_error("cannot load the signing key of tenant '%s': %s", d->tenant.id,
+                  porch_err_str(err));
 }
 
 static enum porch_err load(struct oidc *o, const char *key, struct tenant_docs **out)
@@ -170,6 +199,8 @@ static enum porch_err load(struct oidc *o, const char *key, struct tenant_docs *
     if (err != PORCH_OK)
         goto out;
     err = tenant_docs_build(o->cfg, &t, keys, nkeys, out);
+    if (err == PORCH_OK && o->sb)
+        load_signing_key(o, c, keys, nkeys, *out);
 out:
     store_key_rows_free(keys, nkeys);
     if (c)
@@ -190,7 +221,8 @@ enum porch_err oidc_tenant_docs(struct oidc *o, const char *ref, struct tenant_d
     err = load(o, key, out);
     if (err != PORCH_OK)
         return err;
-    if (o->cfg->discovery_cache_ttl > 0)
+    if (o->cfg->discovery_cache_ttl > 0 &&
+        (!(*out)->signing_until || (*out)->signing_until > clock_now()))
         insert(o, key, *out);
     return PORCH_OK;
 }

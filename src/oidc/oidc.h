@@ -13,9 +13,13 @@ struct resp;
 struct config;
 struct db;
 struct oidc;
+struct secretbox;
 
-/** Creates the caches. cfg and db are borrowed for the lifetime of the result. Caller frees. */
-struct oidc *oidc_new(const struct config *cfg, struct db *db);
+/**
+ * Creates the caches. cfg, db and sb (which unseals signing keys; may be NULL when nothing
+ * will be signed) are borrowed for the lifetime of the result. Caller frees.
+ */
+struct oidc *oidc_new(const struct config *cfg, struct db *db, const struct secretbox *sb);
 void oidc_free(struct oidc *o);
 
 /* GET /{tenant}/v2.0/.well-known/openid-configuration and /{tenant}/.well-known/openid-configuration */

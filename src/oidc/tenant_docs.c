@@ -13,6 +13,7 @@
 #include "oidc/tenant_docs.h"
 #include "core/config.h"
 #include "core/xalloc.h"
+#include "crypto/jwk.h"
 #include "store/key.h"
 #include "core/banned.h"
 
@@ -74,19 +75,23 @@ static json_t *discovery_json(const struct config *cfg, const struct tenant *t, 
     return d;
 }
 
-static json_t *jwks_json(const struct key_row *keys, size_t n, enum porch_err *err)
+static json_t *jwks_json(struct tenant_docs *d, const struct key_row *keys, size_t n,
+                         enum porch_err *err)
 {
     json_t *set = json_object(), *arr = json_array();
 
     json_object_set_new(set, "keys", arr);
+    d->verify_keys = xcalloc(n ? n : 1, sizeof(*d->verify_keys));
     *err = PORCH_OK;
     for (size_t i = 0; i < n; i++) {
         json_t *k = json_loads(keys[i].public_jwk, JSON_REJECT_DUPLICATES, NULL);
-        if (!json_is_object(k) || json_object_get(k, "d")) {
+        if (!json_is_object(k) || json_object_get(k, "d") ||
+            jwk_from_public_json(keys[i].public_jwk, &d->verify_keys[d->nverify]) != PORCH_OK) {
             json_decref(k);
             *err = PORCH_E_STORE;
             break;
         }
+        d->nverify++;
         json_array_append_new(arr, k);
     }
     return set;
@@ -119,7 +124,7 @@ enum porch_err tenant_docs_build(const struct config *cfg, const struct tenant *
     d->tenant = *t;
     d->issuer = xmalloc(n);
     snprintf(d->issuer, n, "%s/%s/v2.0", cfg->public_url, t->id);
-    jwks = jwks_json(keys, nkeys, &err);
+    jwks = jwks_json(d, keys, nkeys, &err);
     if (err != PORCH_OK) {
         json_decref(jwks);
         tenant_docs_unref(d);
@@ -144,6 +149,10 @@ void tenant_docs_unref(struct tenant_docs *d)
 {
     if (!d || atomic_fetch_sub(&d->refs, 1) != 1)
         return;
+    for (size_t i = 0; i < d->nverify; i++)
+        jwk_free(d->verify_keys[i]);
+    free(d->verify_keys);
+    jwk_free(d->signing_key);
     free(d->issuer);
     free(d->discovery);
     free(d->jwks);

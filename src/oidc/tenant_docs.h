@@ -13,6 +13,7 @@
 #include "store/tenant.h"
 
 struct config;
+struct jwk;
 struct key_row;
 struct oidc;
 
@@ -24,11 +25,16 @@ struct tenant_docs {
     size_t discovery_len;
     char *jwks;        /* {"keys":[…]} with public members only */
     size_t jwks_len;
+    struct jwk **verify_keys; /* the published public keys, for checking our own tokens */
+    size_t nverify;
+    struct jwk *signing_key;  /* the private key that signs now, or NULL if none is active yet */
+    int64_t signing_until;    /* when another key takes over (0: no successor); refresh after */
 };
 
 /**
- * Renders both documents for t from its published keys. *out has one reference; release it
- * with tenant_docs_unref(). PORCH_E_STORE if a stored public key is not valid JSON.
+ * Renders both documents for t from its published keys and parses them for verification.
+ * *out has one reference; release it with tenant_docs_unref(). The signing key is not set
+ * here (see oidc.c). PORCH_E_STORE if a stored public key is not a valid public JWK.
  */
 enum porch_err tenant_docs_build(const struct config *cfg, const struct tenant *t,
                                  const struct key_row *keys, size_t nkeys,

@@ -5,6 +5,7 @@
 #include <ctype.h>
 
 #include "core/config.h"
+#include "crypto/jwk.h"
 #include "crypto/secretbox.h"
 #include "db/db.h"
 #include "directory/keyring.h"
@@ -37,7 +38,7 @@ static void discovery_names_the_tenant_id_everywhere(void **state)
 {
     struct db_conn *c = fx_conn(state);
     struct secretbox *sb = box();
-    struct oidc *o = oidc_new(&cfg, *state);
+    struct oidc *o = oidc_new(&cfg, *state, sb);
     struct tenant_docs *d = NULL;
     struct tenant t;
     json_t *doc;
@@ -60,6 +61,10 @@ static void discovery_names_the_tenant_id_everywhere(void **state)
             assert_true(strncmp(json_string_value(v), want, strlen(want)) == 0);
     }
     assert_string_equal(json_string_value(json_array_get(json_object_get(doc, "response_types_supported"), 0)), "code");
+    /* the cache also holds the key that signs now, and its public half for verification */
+    assert_non_null(d->signing_key);
+    assert_int_equal(d->nverify, 1);
+    assert_string_equal(jwk_kid(d->signing_key), jwk_kid(d->verify_keys[0]));
     json_decref(doc);
     tenant_docs_unref(d);
     oidc_free(o);
@@ -70,7 +75,7 @@ static void aliases_resolve_and_unknowns_do_not(void **state)
 {
     struct db_conn *c = fx_conn(state);
     struct secretbox *sb = box();
-    struct oidc *o = oidc_new(&cfg, *state);
+    struct oidc *o = oidc_new(&cfg, *state, sb);
     struct tenant_docs *d = NULL;
     struct tenant t;
     char upper[UUID_STR_LEN];
@@ -104,7 +109,7 @@ static void jwks_has_public_keys_and_follows_rotation(void **state)
     char kid[96];
 
     nocache.discovery_cache_ttl = 0;
-    o = oidc_new(&nocache, *state);
+    o = oidc_new(&nocache, *state, sb);
     create(c, sb, &t);
     assert_int_equal(oidc_tenant_docs(o, "contoso", &d), PORCH_OK);
     set = json_loadb(d->jwks, d->jwks_len, 0, NULL);
@@ -130,7 +135,7 @@ static void cached_documents_survive_until_ttl(void **state)
 {
     struct db_conn *c = fx_conn(state);
     struct secretbox *sb = box();
-    struct oidc *o = oidc_new(&cfg, *state);
+    struct oidc *o = oidc_new(&cfg, *state, sb);
     struct tenant_docs *d = NULL, *d2 = NULL;
     struct tenant t;
     char kid[96];
