@@ -26,6 +26,10 @@ static const struct route routes[] = {
     {"OPTIONS", DISCOVERY_V1, route_cors_preflight, R_ERR_OAUTH | R_CORS, 0},
     {"GET", JWKS, oidc_jwks_get, R_ERR_OAUTH | R_CORS, 0},
     {"OPTIONS", JWKS, route_cors_preflight, R_ERR_OAUTH | R_CORS, 0},
+    /* --- protocol endpoints (oidc/) --- */
+
+    /* --- management API (graph/) --- */
+
 };
 
 const struct route *routes_match(struct arena *a, const char *method, const char *path,
