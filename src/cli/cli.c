@@ -24,7 +24,8 @@ static const struct cli_cmd commands[] = {
      "Serves the OpenID Connect endpoints, hosted pages and management API until SIGTERM.\n"},
     {"init", cli_init, NEED_CONFIG | NEED_STORE | NEED_MASTER_KEY,
      "porch init --tenant-name NAME --subdomain SUB [--country CC] [--json] [options]\n"
-     "Creates the store (if needed) and a tenant with its signing key.\n"},
+     "Creates the store (if needed) and a tenant with its signing key and a bootstrap\n"
+     "admin client for the management API; prints its clientId and clientSecret once.\n"},
     {"tenant", cli_tenant, NEED_CONFIG | NEED_STORE | NEED_MASTER_KEY,
      "porch tenant create --tenant-name NAME --subdomain SUB [--country CC] [--json]\n"
      "porch tenant list [--json]\n"

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `porch init` and `porch tenant create|list|show`. init and create are the same operation;
- * init is the name the quick start uses for a fresh data directory.
+ * init is the name the quick start uses for a fresh data directory. Creating a tenant also
+ * creates, in the same transaction, its bootstrap administrator client ("Porch bootstrap
+ * admin", holding every management role); its secret is printed once, here, and never again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,9 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "crypto/ct.h"
 #include "db/db.h"
+#include "directory/apps.h"
 #include "directory/tenants.h"
 #include "core/banned.h"
 
@@ -33,6 +37,10 @@ static json_t *tenant_json(const struct config *cfg, const struct tenant *t)
     json_object_set_new(j, "discoveryUrl", json_string(url));
     snprintf(url, sizeof(url), "%s/%s/discovery/v2.0/keys", cfg->public_url, t->id);
     json_object_set_new(j, "jwksUri", json_string(url));
+    snprintf(url, sizeof(url), "%s/%s/oauth2/v2.0/token", cfg->public_url, t->id);
+    json_object_set_new(j, "tokenEndpoint", json_string(url));
+    snprintf(url, sizeof(url), "%s/v1.0", cfg->public_url);
+    json_object_set_new(j, "graphBaseUrl", json_string(url));
     return j;
 }
 
@@ -44,14 +52,19 @@ static void print_json(json_t *j)
     free(s);
 }
 
+/* Prints t; boot (the new tenant's bootstrap client, or NULL) adds clientId and clientSecret. */
 static void print_tenant(const struct config *cfg, const struct tenant *t, bool as_json,
-                         bool with_paths)
+                         bool with_paths, const struct apps_bootstrap *boot)
 {
     json_t *j = tenant_json(cfg, t);
 
     if (with_paths) {
         json_object_set_new(j, "db", json_string(cfg->db));
         json_object_set_new(j, "dataDir", json_string(cfg->data_dir));
+    }
+    if (boot) {
+        json_object_set_new(j, "clientId", json_string(boot->app.app_id));
+        json_object_set_new(j, "clientSecret", json_string(boot->password.secret));
     }
     if (as_json) {
         print_json(j);
@@ -61,6 +74,12 @@ static void print_tenant(const struct config *cfg, const struct tenant *t, bool 
         json_object_foreach(j, k, v) printf("%-16s %s\n", k, json_string_value(v));
     }
     json_decref(j);
+}
+
+static enum porch_err bootstrap(struct db_conn *c, const struct tenant *t,
+                                const char graph_sp_id[UUID_STR_LEN], void *ctx)
+{
+    return apps_bootstrap_admin(c, t->id, graph_sp_id, ctx);
 }
 
 static int create(struct cli *c)
@@ -74,6 +93,7 @@ static int create(struct cli *c)
                                    {NULL, NULL, NULL}};
     struct tenant_spec spec;
     struct tenant t;
+    struct apps_bootstrap boot;
     struct porch_error e = {0};
     struct db_conn *conn = NULL;
     enum porch_err err;
@@ -85,15 +105,19 @@ static int create(struct cli *c)
         fprintf(stderr, "porch: --tenant-name and --subdomain are required\n");
         return 2;
     }
-    spec = (struct tenant_spec){name, sub, country, c->cfg.tenant_domain_suffix};
+    spec = (struct tenant_spec){
+        name, sub, country, c->cfg.tenant_domain_suffix, c->cfg.public_url, bootstrap, &boot};
+    memset(&boot, 0, sizeof(boot));
     err = db_acquire(c->db, &conn);
     if (err == PORCH_OK)
         err = tenants_create(conn, c->sb, &spec, &t, &e);
     if (conn)
         db_release(conn);
+    if (err == PORCH_OK)
+        print_tenant(&c->cfg, &t, as_json, true, &boot);
+    ct_cleanse(&boot, sizeof(boot));
     if (err != PORCH_OK)
         return cli_fail("%s", e.msg[0] ? e.msg : porch_err_str(err));
-    print_tenant(&c->cfg, &t, as_json, true);
     return 0;
 }
 
@@ -170,7 +194,7 @@ static int show(struct cli *c)
         return cli_fail("no tenant '%s'", ref);
     if (err != PORCH_OK)
         return cli_fail("cannot read tenant '%s': %s", ref, porch_err_str(err));
-    print_tenant(&c->cfg, &t, as_json, false);
+    print_tenant(&c->cfg, &t, as_json, false, NULL);
     return 0;
 }
 

@@ -17,6 +17,8 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
 
 #include "crypto/jwk.h"
 #include "crypto/cryptoerr.h"
@@ -289,6 +291,57 @@ out:
         cryptoerr_drain("cannot load private key pem");
     EVP_PKEY_free(pkey);
     BIO_free(bio);
+    return err;
+}
+
+/* --- X.509 certificates ------------------------------------------------------------------- */
+
+static void thumbprints(const unsigned char *der, size_t len, char *x5t, char *x5t_s256)
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+
+    if (x5t) {
+        SHA1(der, len, md);
+        b64url_encode(md, SHA_DIGEST_LENGTH, x5t, JWK_X5T_LEN);
+    }
+    if (x5t_s256) {
+        SHA256(der, len, md);
+        b64url_encode(md, SHA256_DIGEST_LENGTH, x5t_s256, JWK_X5T_S256_LEN);
+    }
+}
+
+enum porch_err jwk_from_x509_der(const unsigned char *der, size_t len, const char *alg,
+                                 struct jwk **out, char x5t[JWK_X5T_LEN],
+                                 char x5t_s256[JWK_X5T_S256_LEN])
+{
+    enum porch_err err = PORCH_E_INVALID;
+    const struct alg_desc *a = alg_find(alg);
+    const unsigned char *p = der;
+    X509 *cert = NULL;
+    EVP_PKEY *pkey = NULL;
+
+    *out = NULL;
+    if (!a)
+        return PORCH_E_UNSUPPORTED;
+    if (len > JWK_MAX_CERT)
+        return PORCH_E_TOO_BIG;
+    if (!der || len == 0)
+        return PORCH_E_INVALID;
+    cert = d2i_X509(NULL, &p, (long)len);
+    if (!cert || p != der + len)
+        goto out;
+    pkey = X509_get_pubkey(cert);
+    if (!pkey || !pkey_fits(pkey, a))
+        goto out;
+    err = wrap(pkey, a, false, out);
+    pkey = NULL;
+    if (err == PORCH_OK)
+        thumbprints(der, len, x5t, x5t_s256);
+out:
+    if (err != PORCH_OK)
+        ERR_clear_error();
+    EVP_PKEY_free(pkey);
+    X509_free(cert);
     return err;
 }
 

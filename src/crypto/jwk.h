@@ -73,6 +73,25 @@ enum porch_err jwk_public_json(const struct jwk *k, char **json);
  */
 enum porch_err jwk_from_public_json(const char *json, struct jwk **out);
 
+/* Base64url SHA-1 (27 characters) and SHA-256 (43) certificate thumbprints, with the NUL. */
+#define JWK_X5T_LEN      28
+#define JWK_X5T_S256_LEN 44
+/* Largest DER certificate accepted. */
+#define JWK_MAX_CERT (16 * 1024)
+
+/**
+ * Reads the public key of a DER X.509 certificate (a Graph keyCredential of type
+ * AsymmetricX509Cert) for verifying with alg ("RS256"). kid is the RFC 7638 thumbprint;
+ * x5t and x5t_s256 (both optional) receive the certificate's base64url SHA-1 and SHA-256
+ * thumbprints, as JWS "x5t"/"x5t#S256" headers carry them. The certificate's own validity
+ * dates are not checked (the keyCredential's are the caller's). Caller frees *out with
+ * jwk_free. PORCH_E_INVALID for bytes that are not one certificate or a key unfit for alg,
+ * PORCH_E_TOO_BIG past JWK_MAX_CERT, PORCH_E_UNSUPPORTED for an unknown alg. Thread-safe.
+ */
+enum porch_err jwk_from_x509_der(const unsigned char *der, size_t len, const char *alg,
+                                 struct jwk **out, char x5t[JWK_X5T_LEN],
+                                 char x5t_s256[JWK_X5T_S256_LEN]);
+
 /**
  * Signs n bytes at msg with the key's algorithm (RS256: RSASSA-PKCS1-v1_5 with SHA-256).
  * *sig is the JWS signature value (caller frees), *siglen its length. PORCH_E_INVALID for a

@@ -250,3 +250,105 @@ enum porch_err jws_verify(const char *compact, const struct jwk *const *keys, si
     *payload_json = payload;
     return PORCH_OK;
 }
+
+/* --- one chosen key (client assertions) ---------------------------------------------------- */
+
+/* jws_header's rules: as vet_header, but "x5c" is tolerated (and ignored) and "kid" optional. */
+static const char *const forbidden_chosen[] = {"jku", "x5u", "jwk", "crit", "b64"};
+
+static enum porch_err vet_chosen(const json_t *hdr, const char **alg, struct porch_error *e)
+{
+    if (!json_is_object(hdr))
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "jws header is not a json object");
+    for (size_t i = 0; i < sizeof(forbidden_chosen) / sizeof(forbidden_chosen[0]); i++) {
+        if (json_object_get(hdr, forbidden_chosen[i]))
+            return PORCH_ERROR_SET(e, PORCH_E_INVALID, "jws header has forbidden member '%s'",
+                                   forbidden_chosen[i]);
+    }
+    *alg = json_string_value(json_object_get(hdr, "alg"));
+    if (!*alg)
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "jws header has no alg");
+    if (strcasecmp(*alg, "none") == 0 || strncasecmp(*alg, "HS", 2) == 0)
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "jws alg is not allowed");
+    return PORCH_OK;
+}
+
+/* Bounds, splits and decodes compact's header; *text (caller frees) and *hdr (decref) on OK. */
+static enum porch_err open_chosen(const char *compact, struct part p[3], char **text, json_t **hdr,
+                                  const char **alg, struct porch_error *e)
+{
+    enum porch_err err;
+    size_t len, hlen = 0;
+
+    *text = NULL;
+    *hdr = NULL;
+    if (!compact)
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "jws missing");
+    len = strnlen(compact, JWS_MAX_LEN + 1);
+    if (len > JWS_MAX_LEN)
+        return PORCH_ERROR_SET(e, PORCH_E_TOO_BIG, "jws longer than %d bytes", JWS_MAX_LEN);
+    if (!split(compact, len, p))
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "jws does not have three non-empty parts");
+    err = decode_part(&p[0], JWS_MAX_HEADER, text, &hlen);
+    if (err != PORCH_OK)
+        return PORCH_ERROR_SET(e, err, "jws header is not base64url or too long");
+    *hdr = json_loadb(*text, hlen, JSON_REJECT_DUPLICATES, NULL);
+    err = vet_chosen(*hdr, alg, e);
+    if (err != PORCH_OK) {
+        json_decref(*hdr);
+        free(*text);
+        *hdr = NULL;
+        *text = NULL;
+    }
+    return err;
+}
+
+enum porch_err jws_header(const char *compact, char **header_json, struct porch_error *e)
+{
+    enum porch_err err;
+    struct part p[3];
+    json_t *hdr = NULL;
+    const char *alg = NULL;
+
+    if (!header_json)
+        return PORCH_E_INVALID;
+    err = open_chosen(compact, p, header_json, &hdr, &alg, e);
+    json_decref(hdr);
+    return err;
+}
+
+enum porch_err jws_verify_key(const char *compact, const struct jwk *key, char **payload_json,
+                              struct porch_error *e)
+{
+    enum porch_err err;
+    struct part p[3];
+    char *text = NULL, *payload = NULL;
+    json_t *hdr = NULL;
+    const char *alg = NULL;
+    size_t plen = 0;
+
+    if (!payload_json || !key)
+        return PORCH_E_INVALID;
+    *payload_json = NULL;
+    err = open_chosen(compact, p, &text, &hdr, &alg, e);
+    if (err != PORCH_OK)
+        goto out;
+    if (strcmp(jwk_alg(key), alg) != 0) {
+        err = PORCH_ERROR_SET(e, PORCH_E_DENIED, "jws alg does not match the key's alg");
+        goto out;
+    }
+    err = check_signature(key, compact, p, e);
+    if (err != PORCH_OK)
+        goto out;
+    err = decode_part(&p[1], JWS_MAX_LEN, &payload, &plen);
+    if (err != PORCH_OK || strlen(payload) != plen) {
+        free(payload);
+        err = PORCH_ERROR_SET(e, PORCH_E_INVALID, "jws payload is not base64url text");
+        goto out;
+    }
+    *payload_json = payload;
+out:
+    json_decref(hdr);
+    free(text);
+    return err;
+}

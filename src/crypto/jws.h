@@ -45,4 +45,24 @@ enum porch_err jws_sign(const struct jwk *k, const char *payload_json, const cha
 enum porch_err jws_verify(const char *compact, const struct jwk *const *keys, size_t nkeys,
                           char **payload_json, struct porch_error *e);
 
+/**
+ * For JWTs whose key the header chooses among a small trusted set (client assertions signed
+ * with a registered certificate): decodes and vets the protected header without checking the
+ * signature. The header must be a JSON object with a string "alg" that is neither "none" nor
+ * HS*, and without "jku", "x5u", "jwk", "crit" or "b64"; "kid" is optional; an "x5c" chain
+ * is tolerated (MSAL may send one) but never used. *header_json is the decoded header text
+ * (caller frees) for the caller to read "kid", "x5t" or "x5t#S256" from. Errors as
+ * jws_verify (PORCH_E_TOO_BIG, PORCH_E_INVALID), reason in e. Thread-safe.
+ */
+enum porch_err jws_header(const char *compact, char **header_json, struct porch_error *e);
+
+/**
+ * Verifies compact with the one key the caller chose after jws_header: the header is vetted
+ * as jws_header does, its "alg" must be the key's, and the signature must verify. On success
+ * *payload_json is the decoded payload (caller frees). Errors as jws_verify, never
+ * PORCH_E_NOT_FOUND. Thread-safe.
+ */
+enum porch_err jws_verify_key(const char *compact, const struct jwk *key, char **payload_json,
+                              struct porch_error *e);
+
 #endif

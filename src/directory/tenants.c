@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "directory/tenants.h"
+#include "directory/graph_api.h"
 #include "directory/keyring.h"
 #include "core/clock.h"
 #include "core/uuid.h"
@@ -88,16 +89,22 @@ enum porch_err tenants_prepare(const struct tenant_spec *spec, struct tenant *t,
 struct create_ctx {
     const struct secretbox *sb;
     const struct tenant *t;
+    const struct tenant_spec *spec;
 };
 
 static enum porch_err create_tx(struct db_conn *c, void *arg)
 {
     struct create_ctx *cc = arg;
+    char graph_sp[UUID_STR_LEN];
     enum porch_err err = store_tenant_insert(c, cc->t);
 
-    if (err != PORCH_OK)
-        return err;
-    return keyring_add(c, cc->sb, cc->t->id, "RS256", cc->t->created_at, NULL);
+    if (err == PORCH_OK)
+        err = keyring_add(c, cc->sb, cc->t->id, "RS256", cc->t->created_at, NULL);
+    if (err == PORCH_OK)
+        err = graph_api_ensure(c, cc->t->id, cc->spec->public_url, graph_sp);
+    if (err == PORCH_OK && cc->spec->then)
+        err = cc->spec->then(c, cc->t, graph_sp, cc->spec->then_ctx);
+    return err;
 }
 
 enum porch_err tenants_create(struct db_conn *c, const struct secretbox *sb,
@@ -105,7 +112,7 @@ enum porch_err tenants_create(struct db_conn *c, const struct secretbox *sb,
                               struct porch_error *e)
 {
     struct tenant t;
-    struct create_ctx cc = {sb, &t};
+    struct create_ctx cc = {sb, &t, spec};
     enum porch_err err = tenants_prepare(spec, &t, e);
 
     if (err != PORCH_OK)

@@ -26,5 +26,7 @@ void oidc_free(struct oidc *o);
 enum porch_err oidc_discovery_get(struct req *r, struct resp *rs);
 /* GET /{tenant}/discovery/v2.0/keys */
 enum porch_err oidc_jwks_get(struct req *r, struct resp *rs);
+/* POST /{tenant}/oauth2/v2.0/token (oidc/token.c) */
+enum porch_err oidc_token_post(struct req *r, struct resp *rs);
 
 #endif

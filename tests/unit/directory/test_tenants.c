@@ -6,6 +6,7 @@
 #include "crypto/jwk.h"
 #include "crypto/secretbox.h"
 #include "store/key.h"
+#include "store/sp.h"
 #include "../db/fixture.h"
 #include "../../../src/directory/tenants.c"
 
@@ -19,7 +20,8 @@ static struct secretbox *box(void)
 
 static void prepare_normalizes(void **state)
 {
-    struct tenant_spec spec = {"Contoso Retail", "Contoso", "nl", "porch.test"};
+    struct tenant_spec spec = {"Contoso Retail",     "Contoso", "nl", "porch.test",
+                               "https://porch.test", NULL,      NULL};
     struct tenant t;
     (void)state;
     assert_int_equal(tenants_prepare(&spec, &t, NULL), PORCH_OK);
@@ -36,7 +38,8 @@ static void prepare_rejects_bad_fields(void **state)
 {
     static const char *const bad_subs[] = {"a", "-abc", "abc-", "ab_c", "a.b", "ab c", "v1", "common",
                                            "HealthZ", "caf\xc3\xa9"};
-    struct tenant_spec spec = {"Contoso", "contoso", "US", "porch.test"};
+    struct tenant_spec spec = {"Contoso", "contoso", "US", "porch.test", "https://porch.test",
+                               NULL,      NULL};
     struct porch_error e = {0};
     struct tenant t;
     (void)state;
@@ -61,7 +64,8 @@ static void create_writes_tenant_and_sealed_key(void **state)
 {
     struct db_conn *c = fx_conn(state);
     struct secretbox *sb = box();
-    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test"};
+    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test", "https://porch.test",
+                               NULL,      NULL};
     struct tenant t, found;
     struct key_row *rows = NULL;
     size_t n = 0;
@@ -82,11 +86,38 @@ static void create_writes_tenant_and_sealed_key(void **state)
     fx_release(c);
 }
 
+static void create_adds_the_graph_service_principal(void **state)
+{
+    struct db_conn *c = fx_conn(state);
+    struct secretbox *sb = box();
+    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test", "https://porch.test",
+                               NULL,      NULL};
+    struct tenant t;
+    struct sp_row s;
+    char id[UUID_STR_LEN];
+
+    assert_int_equal(tenants_create(c, sb, &spec, &t, NULL), PORCH_OK);
+    assert_int_equal(store_sp_get_by_app_id(c, t.id, GRAPH_APP_ID, &s), PORCH_OK);
+    assert_string_equal(s.display_name, "Microsoft Graph");
+    assert_non_null(strstr(s.data, "\"https://graph.microsoft.com\",\"https://porch.test\""));
+    assert_non_null(strstr(s.data, "741f803b-c850-494e-b5df-cde7c675a1ca"));
+    assert_non_null(strstr(s.data, "e1fe6dd8-ba31-4d61-89e7-88639da4683d"));
+    /* idempotent */
+    assert_int_equal(graph_api_ensure(c, t.id, "https://porch.test", id), PORCH_OK);
+    assert_string_equal(id, s.id);
+    store_sp_row_release(&s);
+    assert_non_null(graph_role_by_value("AuditLog.Read.All"));
+    assert_null(graph_role_by_value("auditlog.read.all"));
+    secretbox_free(sb);
+    fx_release(c);
+}
+
 static void duplicate_subdomain_changes_nothing(void **state)
 {
     struct db_conn *c = fx_conn(state);
     struct secretbox *sb = box();
-    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test"};
+    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test", "https://porch.test",
+                               NULL,      NULL};
     struct porch_error e = {0};
     struct tenant t;
     int count = 0;
@@ -112,7 +143,8 @@ static void wrong_master_key_cannot_unseal(void **state)
     struct db_conn *c = fx_conn(state);
     struct secretbox *sb = box(), *other = NULL;
     static const unsigned char key2[32] = {9};
-    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test"};
+    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test", "https://porch.test",
+                               NULL,      NULL};
     struct tenant t;
     struct jwk *k = NULL;
 
@@ -129,7 +161,8 @@ static void rotation_publishes_before_signing(void **state)
 {
     struct db_conn *c = fx_conn(state);
     struct secretbox *sb = box();
-    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test"};
+    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test", "https://porch.test",
+                               NULL,      NULL};
     struct tenant t;
     struct key_row *rows = NULL;
     size_t n = 0;
@@ -174,9 +207,8 @@ int main(void)
         cmocka_unit_test(prepare_rejects_bad_fields),
     };
     const struct CMUnitTest tests[] = {
-        T(create_writes_tenant_and_sealed_key),
-        T(duplicate_subdomain_changes_nothing),
-        T(wrong_master_key_cannot_unseal),
+        T(create_writes_tenant_and_sealed_key), T(create_adds_the_graph_service_principal),
+        T(duplicate_subdomain_changes_nothing), T(wrong_master_key_cannot_unseal),
         T(rotation_publishes_before_signing),
     };
     int failed = cmocka_run_group_tests_name("tenants/rules", pure, NULL, NULL);

@@ -22,7 +22,8 @@ static struct config cfg = {
 
 static void create(struct db_conn *c, struct secretbox *sb, struct tenant *t)
 {
-    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test"};
+    struct tenant_spec spec = {"Contoso", "contoso", NULL, "porch.test", "https://porch.test",
+                               NULL,      NULL};
     assert_int_equal(tenants_create(c, sb, &spec, t, NULL), PORCH_OK);
 }
 
