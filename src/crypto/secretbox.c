@@ -19,6 +19,7 @@
 #include "crypto/secretbox.h"
 #include "crypto/ct.h"
 #include "crypto/cryptoerr.h"
+#include "crypto/mac.h"
 #include "core/b64.h"
 #include "core/rand.h"
 #include "core/xalloc.h"
@@ -58,6 +59,14 @@ void secretbox_wipe_free(void *p, size_t n)
 void secretbox_free(struct secretbox *sb)
 {
     secretbox_wipe_free(sb, sizeof(*sb));
+}
+
+enum porch_err secretbox_derive(const struct secretbox *sb, const char *label,
+                                unsigned char out[SECRETBOX_KEY_LEN])
+{
+    if (!sb || !label || !out)
+        return PORCH_E_INVALID;
+    return mac_hkdf_sha256(sb->key, sizeof(sb->key), label, out, SECRETBOX_KEY_LEN);
 }
 
 /* --- key text ------------------------------------------------------------------------------ */

@@ -71,6 +71,15 @@ enum porch_err secretbox_seal(const struct secretbox *sb, const void *pt, size_t
 enum porch_err secretbox_open(const struct secretbox *sb, const char *in, const char *aad,
                               unsigned char **pt, size_t *n);
 
+/**
+ * Derives a 32-byte key for one purpose from the master key with HKDF-SHA256, info = label
+ * (for example "graph-skiptoken-v1"). Every process holding the same master key derives the
+ * same key, so what one node signs another verifies. out is caller-owned; wipe it after use.
+ * PORCH_E_INVALID for NULL arguments, PORCH_E_CRYPTO if OpenSSL fails. Thread-safe.
+ */
+enum porch_err secretbox_derive(const struct secretbox *sb, const char *label,
+                                unsigned char out[SECRETBOX_KEY_LEN]);
+
 /** Wipes n bytes at p and frees p. NULL is a no-op. */
 void secretbox_wipe_free(void *p, size_t n);
 

@@ -172,6 +172,13 @@ enum porch_err http_error_graph(struct req *r, struct resp *rs, enum porch_err e
     return err;
 }
 
+enum porch_err http_error_graph_status(struct req *r, struct resp *rs, enum porch_err err,
+                                       unsigned status, const char *code, const char *message)
+{
+    graph_render(r, rs, status, code, message);
+    return err;
+}
+
 static enum porch_err html_escape(struct sbuf *sb, const char *s)
 {
     enum porch_err err = PORCH_OK;

@@ -36,6 +36,13 @@ enum porch_err http_error_graph(struct req *r, struct resp *rs, enum porch_err e
                                 const char *code, const char *message);
 
 /**
+ * Renders the Graph envelope with an explicit status, for the answers that have no porch_err
+ * of their own (401 InvalidAuthenticationToken). code and message must not be NULL. Returns err.
+ */
+enum porch_err http_error_graph_status(struct req *r, struct resp *rs, enum porch_err err,
+                                       unsigned status, const char *code, const char *message);
+
+/**
  * Renders a small self-contained HTML error page (no external resources) with message
  * (HTML-escaped; NULL takes the table's) and the request id for support. Returns err.
  */

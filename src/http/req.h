@@ -18,6 +18,7 @@
 
 struct porch_srv; /* the server context (config, store, key cache); see http/server.h */
 struct route;
+struct graph_auth; /* a verified management API caller; see graph/auth.h */
 
 /* One decoded name/value pair (query string, form body, header, cookie). */
 struct kv {
@@ -51,6 +52,7 @@ struct req {
     const char *request_id;         /* GUID generated for this request */
     const char *client_request_id;  /* the client's client-request-id, if a valid GUID */
     void *user;                     /* for handlers: anything they stash for later stages */
+    struct graph_auth *auth;        /* R_GRAPH routes: the verified caller (arena-owned), else NULL */
 };
 
 enum resp_header_flags { RESP_HEADER_REPLACE = 1 << 0 };

@@ -26,6 +26,7 @@ enum route_flags {
     R_BODY_JSON = 1 << 4, /* parse a JSON body (depth-limited) into req->json */
     R_NO_LOG = 1 << 5,    /* no access-log line (health probes) */
     R_CORS = 1 << 6,      /* public document: Access-Control-Allow-Origin: * on the response */
+    R_GRAPH = 1 << 7,     /* management API: bearer token with route->perm (graph/auth.h) */
 };
 
 struct route {
@@ -35,9 +36,21 @@ struct route {
     unsigned flags;
     size_t max_body; /* 0: no body accepted (413 on any); ROUTE_BODY_DEFAULT: cfg->max_body;
                         else a cap in bytes */
+    const char *perm; /* R_GRAPH: the Graph permission the caller needs ("User.Read.All");
+                         rows without it may leave it out (routes.c allows short rows) */
 };
 
 #define ROUTE_BODY_DEFAULT SIZE_MAX
+
+/*
+ * Route tables are positional rows, and rows that need no permission stop after max_body.
+ * Wrap a table in ROUTE_TABLE_BEGIN / ROUTE_TABLE_END so those short rows compile under
+ * -Wmissing-field-initializers (the omitted perm is NULL).
+ */
+#define ROUTE_TABLE_BEGIN                                                                          \
+    _Pragma("GCC diagnostic push")                                                                 \
+        _Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")
+#define ROUTE_TABLE_END _Pragma("GCC diagnostic pop")
 
 /* Method bits for the set of methods a path answers to (the Allow header). */
 enum route_method {

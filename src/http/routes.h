@@ -17,4 +17,11 @@
 const struct route *routes_match(struct arena *a, const char *method, const char *path,
                                  const char *params[REQ_MAX_PARAMS], unsigned *allowed);
 
+/**
+ * For a path no row matches: the first segment of path that no row's pattern has at that
+ * position after a matching prefix (the segment Graph names in "Resource not found for the
+ * segment '…'"), or the last segment when every segment matched a prefix. Arena-owned.
+ */
+const char *routes_unknown_segment(struct arena *a, const char *path);
+
 #endif

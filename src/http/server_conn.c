@@ -4,9 +4,10 @@
  * request context and arena before any header is parsed. The first access-handler call
  * enforces the URL, header and body-size limits, builds struct req (decoded path, query,
  * headers, client address through trusted proxies, request ids) and matches the route, so
- * an oversized or misrouted request is answered before its body is read. Later calls
- * collect the body up to the route's limit; the last one decodes it, runs the handler and
- * queues the response. NOTIFY_COMPLETED logs and frees everything.
+ * an oversized, misrouted or (on the management API) unauthenticated request is answered
+ * before its body is read. Later calls collect the body up to the route's limit; the last
+ * one decodes it, runs the handler and queues the response. NOTIFY_COMPLETED logs and frees
+ * everything.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/uuid.h"
+#include "graph/auth.h"
 #include "http/errors.h"
 #include "http/jsonbody.h"
 #include "http/route.h"
@@ -274,17 +276,54 @@ static enum MHD_Result check_body_headers(struct server_ctx *x, struct MHD_Conne
     return MHD_YES;
 }
 
+/* True for the management API's version roots and everything under them. */
+static bool graph_path(const char *p)
+{
+    return strncmp(p, "/v1.0/", 6) == 0 || strcmp(p, "/v1.0") == 0 ||
+           strncmp(p, "/beta/", 6) == 0 || strcmp(p, "/beta") == 0;
+}
+
+/*
+ * No row for a management API path: Graph answers at routing, before authentication, with
+ * 400 BadRequest naming the first unknown segment, or 405 for a known path.
+ */
+static enum MHD_Result graph_unrouted(struct server_ctx *x, struct MHD_Connection *c,
+                                      unsigned allowed)
+{
+    struct req *r = &x->req;
+
+    if (allowed) {
+        resp_header_set(&x->resp, "Allow", route_allow_header(x->arena, allowed));
+        http_error_graph_status(r, &x->resp, PORCH_E_METHOD, MHD_HTTP_METHOD_NOT_ALLOWED,
+                                "Request_BadRequest",
+                                "Specified HTTP method is not allowed for the request target.");
+    } else {
+        http_error_graph(r, &x->resp, PORCH_E_INVALID, "BadRequest",
+                         arena_printf(x->arena, "Resource not found for the segment '%s'.",
+                                      routes_unknown_segment(x->arena, r->path)));
+    }
+    return server_resp_queue(x, c);
+}
+
 static enum MHD_Result dispatch(struct server_ctx *x, struct MHD_Connection *c)
 {
     struct req *r = &x->req;
     unsigned allowed = 0;
 
     r->route = routes_match(x->arena, r->method, r->path, r->params, &allowed);
+    if (!r->route && graph_path(r->path))
+        return graph_unrouted(x, c, allowed);
     if (!r->route && !allowed)
         return fail(x, c, PORCH_E_NOT_FOUND, 0, NULL);
     if (!r->route) {
         resp_header_set(&x->resp, "Allow", route_allow_header(x->arena, allowed));
         return fail(x, c, PORCH_E_METHOD, 0, NULL);
+    }
+    /* bearer authentication before the body is read: 401/403 never wait for an upload */
+    if ((r->route->flags & R_GRAPH) && graph_auth_check(r, &x->resp) != PORCH_OK) {
+        if (!x->resp.content_type)
+            http_error_render(r, &x->resp, PORCH_E_DENIED);
+        return server_resp_queue(x, c);
     }
     return check_body_headers(x, c);
 }

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "store/tenant.h"
+#include "core/xalloc.h"
 #include "core/banned.h"
 
+#define TENANT_NAME_SIZE sizeof(((struct tenant *)0)->display_name)
 #define TENANT_COLS "id, subdomain, display_name, country, default_domain, created_at"
 
 /* True when s holds 1..size-1 characters and its NUL within size bytes. */
@@ -132,6 +134,50 @@ enum porch_err store_tenant_list(struct db_conn *c, store_tenant_each_fn fn, voi
         if (err == PORCH_OK)
             err = db_step(st, &row);
     }
+    db_finalize(st);
+    return err;
+}
+
+enum porch_err store_tenant_data_get(struct db_conn *c, const char *id, char **json)
+{
+    enum porch_err err;
+    struct db_stmt *st = NULL;
+    bool row = false;
+
+    *json = NULL;
+    err = db_prepare(c, "SELECT data FROM tenants WHERE id = ?", &st);
+    if (err != PORCH_OK)
+        goto out;
+    db_bind_text(st, 1, id);
+    err = db_step(st, &row);
+    if (err == PORCH_OK && !row)
+        err = PORCH_E_NOT_FOUND;
+    if (err == PORCH_OK)
+        *json = xstrdup(db_col_text(st, 0) ? db_col_text(st, 0) : "{}");
+out:
+    db_finalize(st);
+    return err;
+}
+
+enum porch_err store_tenant_update(struct db_conn *c, const char *id, const char *display_name,
+                                   const char *data)
+{
+    enum porch_err err = PORCH_E_INVALID;
+    struct db_stmt *st = NULL;
+    bool row;
+
+    if (!id || !data || !display_name || !field_ok(display_name, TENANT_NAME_SIZE))
+        goto out;
+    err = db_prepare(c, "UPDATE tenants SET display_name = ?, data = ? WHERE id = ?", &st);
+    if (err != PORCH_OK)
+        goto out;
+    db_bind_text(st, 1, display_name);
+    db_bind_text(st, 2, data);
+    db_bind_text(st, 3, id);
+    err = db_step(st, &row);
+    if (err == PORCH_OK && db_changes(st) == 0)
+        err = PORCH_E_NOT_FOUND;
+out:
     db_finalize(st);
     return err;
 }

@@ -45,4 +45,17 @@ typedef enum porch_err (*store_tenant_each_fn)(const struct tenant *t, void *ctx
  */
 enum porch_err store_tenant_list(struct db_conn *c, store_tenant_each_fn fn, void *ctx);
 
+/**
+ * Reads the tenant's JSON data column (organization properties that have no column of their
+ * own) into *json, caller frees. PORCH_E_NOT_FOUND when no tenant has this id (exact, lower-case).
+ */
+enum porch_err store_tenant_data_get(struct db_conn *c, const char *id, char **json);
+
+/**
+ * Sets the display name (1..256 bytes) and the JSON data text of tenant id. PORCH_E_INVALID
+ * for an empty or too long name or NULL data, PORCH_E_NOT_FOUND when no tenant has this id.
+ */
+enum porch_err store_tenant_update(struct db_conn *c, const char *id, const char *display_name,
+                                   const char *data);
+
 #endif

@@ -25,6 +25,7 @@ static enum porch_err h2(struct req *r, struct resp *rs)
     return PORCH_E_INTERNAL;
 }
 
+ROUTE_TABLE_BEGIN
 static const struct route table[] = {
     {"GET", "/x", h1, 0, 0},
     {"POST", "/x", h2, R_BODY_FORM, 1024},
@@ -32,6 +33,7 @@ static const struct route table[] = {
     {"DELETE", "/{tenant}/users/{id}", h2, R_ERR_GRAPH, 0},
     {"GET", "/{tenant}/users", h2, 0, 0},
 };
+ROUTE_TABLE_END
 
 #define N (sizeof(table) / sizeof(table[0]))
 
@@ -143,6 +145,39 @@ static void real_table(void **state)
     arena_free(a);
 }
 
+/* Every management API row: bearer auth, Graph errors, a permission, both version roots. */
+static void graph_rows(void **state)
+{
+    struct arena *a = arena_new();
+    size_t n = sizeof(routes) / sizeof(routes[0]), graph = 0;
+    const char *p[REQ_MAX_PARAMS];
+    unsigned allowed;
+
+    (void)state;
+    for (size_t i = 0; i < n; i++) {
+        const struct route *rt = &routes[i];
+        bool v1 = strncmp(rt->pattern, "/v1.0/", 6) == 0, beta = strncmp(rt->pattern, "/beta/", 6) == 0;
+        if (!v1 && !beta) {
+            assert_false(rt->flags & R_GRAPH);
+            continue;
+        }
+        graph++;
+        assert_true((rt->flags & (R_GRAPH | R_ERR_GRAPH)) == (R_GRAPH | R_ERR_GRAPH));
+        assert_non_null(rt->perm);
+        assert_true(rt->max_body <= 256 * 1024);
+        assert_non_null(routes_match(a, rt->method, arena_printf(a, "/%s/%s", v1 ? "beta" : "v1.0",
+                                                                 rt->pattern + 6),
+                                     p, &allowed));
+    }
+    assert_true(graph > 0);
+    assert_string_equal(routes_unknown_segment(a, "/v1.0/foo/bar"), "foo");
+    assert_string_equal(routes_unknown_segment(a, "/v1.0/organization/x/y"), "y");
+    assert_string_equal(routes_unknown_segment(a, "/beta/auditLogs/nope"), "nope");
+    assert_string_equal(routes_unknown_segment(a, "/v1.0/auditLogs"), "auditLogs");
+    assert_string_equal(routes_unknown_segment(a, "/v1.0"), "v1.0");
+    arena_free(a);
+}
+
 static void preflight(void **state)
 {
     struct arena *a = arena_new();
@@ -164,6 +199,7 @@ int main(void)
         cmocka_unit_test(params_and_methods), cmocka_unit_test(not_found_vs_method),
         cmocka_unit_test(exact_segments),     cmocka_unit_test(encoded_slash_never_reaches_a_param),
         cmocka_unit_test(real_table),         cmocka_unit_test(preflight),
+        cmocka_unit_test(graph_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

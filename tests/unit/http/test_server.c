@@ -94,6 +94,7 @@ static enum porch_err h_cache(struct req *r, struct resp *rs)
     return resp_body(rs, 200, "text/html; charset=utf-8", "<p>hi</p>", 9);
 }
 
+ROUTE_TABLE_BEGIN
 static const struct route stub_routes[] = {
     {"GET", "/healthz", h_ok, R_NO_LOG, 0},
     {"GET", "/echo", h_echo, 0, 0},
@@ -107,12 +108,20 @@ static const struct route stub_routes[] = {
     {"GET", "/{tenant}/doc", h_echo, R_CORS | R_ERR_OAUTH, 0},
     {"OPTIONS", "/{tenant}/doc", route_cors_preflight, R_CORS | R_ERR_OAUTH, 0},
 };
+ROUTE_TABLE_END
 
 const struct route *routes_match(struct arena *a, const char *method, const char *path,
                                  const char *params[REQ_MAX_PARAMS], unsigned *allowed)
 {
     return route_match(stub_routes, sizeof(stub_routes) / sizeof(stub_routes[0]), a, method, path,
                        params, allowed);
+}
+
+/* The stub table has no management API rows; server_conn.c asks only for /v1.0 paths. */
+const char *routes_unknown_segment(struct arena *a, const char *path)
+{
+    (void)a;
+    return path;
 }
 
 /* ---- server fixture ------------------------------------------------------------------- */
