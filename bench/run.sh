@@ -64,8 +64,12 @@ common=(--listen "127.0.0.1:$porch_port" --data-dir "$tmp/porch" --db "sqlite:$t
 mkdir -p "$tmp/porch"
 init=$("$PORCH_BIN" init --tenant-name "Bench" --subdomain bench --json "${common[@]}" 2>"$tmp/init.log") ||
     { cat "$tmp/init.log" >&2; die "porch init failed"; }
-tid=$(printf '%s' "$init" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).tenantId))')
-[ -n "$tid" ] || die "no tenantId in porch init output: $init"
+field() { printf '%s' "$init" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]||""))' "$1"; }
+tid=$(field tenantId)
+client_id=$(field clientId)
+client_secret=$(field clientSecret)
+[ -n "$tid" ] || die "no tenantId in porch init output"
+[ -n "$client_secret" ] || die "no bootstrap client in porch init output"
 
 threads_arg=()
 [ -n "${PORCH_THREADS_ARG:-}" ] && threads_arg=(--threads "$PORCH_THREADS_ARG")
@@ -172,13 +176,14 @@ to_us() { # wrk latency like 512.00us, 1.20ms, 2.00s → microseconds
 fmt_us() { awk -v u="$1" 'BEGIN { if (u >= 1000) printf "%.2fms", u / 1000; else printf "%dus", u }'; }
 
 declare -A rps p50 p99 errs ratios
-run_wrk() { # key url
-    local o
-    o=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency "$2")
-    rps[$1]=$(awk '/^Requests\/sec:/ {print $2}' <<<"$o")
-    p50[$1]=$(to_us "$(awk '$1 == "50%" {print $2}' <<<"$o")")
-    p99[$1]=$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$o")")
-    errs[$1]=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) {gsub(",", "", $i); n += $i}} END {print n + 0}' <<<"$o")
+run_wrk() { # key url [wrk options…]
+    local o key=$1 url=$2
+    shift 2
+    o=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$url")
+    rps[$key]=$(awk '/^Requests\/sec:/ {print $2}' <<<"$o")
+    p50[$key]=$(to_us "$(awk '$1 == "50%" {print $2}' <<<"$o")")
+    p99[$key]=$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$o")")
+    errs[$key]=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) {gsub(",", "", $i); n += $i}} END {print n + 0}' <<<"$o")
 }
 
 for s in discovery jwks; do
@@ -189,6 +194,18 @@ for s in discovery jwks; do
     run_wrk "$s.porch" "http://127.0.0.1:$porch_port$p"
     run_wrk "$s.nginx" "http://127.0.0.1:$nginx_port$p"
 done
+# Client-credentials token issuance: one RS256 signature per request, measured against the
+# machine's own RS256 signing ceiling (openssl speed on all cores).
+token_path="/$tid/oauth2/v2.0/token"
+token_body="grant_type=client_credentials&client_id=$client_id&client_secret=$client_secret&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"
+printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.body = "%s"\n' \
+    "$token_body" >"$tmp/token.lua"
+curl -fsS -o /dev/null -H 'Content-Type: application/x-www-form-urlencoded' --data "$token_body" \
+    "http://127.0.0.1:$porch_port$token_path" || die "token request failed"
+wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" -s "$tmp/token.lua" "http://127.0.0.1:$porch_port$token_path" >/dev/null
+run_wrk token.porch "http://127.0.0.1:$porch_port$token_path" -s "$tmp/token.lua"
+sign_rate=$(openssl speed -seconds 3 -multi "$cores" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}' | tail -1)
+
 kill -0 "$porch_pid" 2>/dev/null || die "porch died under load"
 rss_load=$(rss_kib "$porch_pid")
 rss_peak=$(hwm_kib "$porch_pid")
@@ -205,6 +222,10 @@ for s in discovery jwks; do
     done
     ratios[$s]=$ratio
 done
+tratio=$(awk -v a="${rps[token.porch]}" -v b="$sign_rate" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+printf '%-10s %-6s %12s %10s %10s %8s %10s\n' token porch "${rps[token.porch]}" "$(fmt_us "${p50[token.porch]}")" \
+    "$(fmt_us "${p99[token.porch]}")" "${errs[token.porch]}" ""
+echo "token      openssl ${sign_rate} RS256 signs/s (openssl speed -multi $cores rsa2048); porch/openssl $tratio"
 echo
 printf 'porch RSS: idle %s KiB (%.1f MiB), after load %s KiB (%.1f MiB), peak %s KiB\n' \
     "$rss_idle" "$(awk -v k="$rss_idle" 'BEGIN{print k/1024}')" "$rss_load" "$(awk -v k="$rss_load" 'BEGIN{print k/1024}')" "$rss_peak"
@@ -215,6 +236,9 @@ for s in discovery jwks; do
     [ "${errs[$s.porch]}" = 0 ] || verdict="MISS (porch answered ${errs[$s.porch]} errors)"
     echo "  $verdict  $s throughput porch/nginx ${ratios[$s]} (target >= $RATIO_TARGET)"
 done
+verdict=$(awk -v r="$tratio" 'BEGIN { print (r != "n/a" && r + 0 >= 0.8) ? "PASS" : "MISS" }')
+[ "${errs[token.porch]}" = 0 ] || verdict="MISS (porch answered ${errs[token.porch]} errors)"
+echo "  $verdict  client-credentials tokens/s over openssl RS256 signs/s $tratio (target >= 0.8)"
 verdict=MISS
 [ "$rss_idle" -lt "$RSS_TARGET_KIB" ] && verdict=PASS
 echo "  $verdict  idle RSS $rss_idle KiB (target < $RSS_TARGET_KIB KiB)"
