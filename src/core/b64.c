@@ -122,6 +122,17 @@ enum porch_err b64_decode(const char *in, size_t n, unsigned char *out, size_t o
     return decode(0, in, n, out, out_size, out_len);
 }
 
+int hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 void hex_encode(const void *in, size_t n, char *out)
 {
     static const char hex[] = "0123456789abcdef";

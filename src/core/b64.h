@@ -26,6 +26,8 @@ enum porch_err b64url_decode(const char *in, size_t n, unsigned char *out, size_
 /** Decodes standard base64 (padding required when the length is not a multiple of 4). */
 enum porch_err b64_decode(const char *in, size_t n, unsigned char *out, size_t out_size,
                           size_t *out_len);
+/** The value of one hex digit (either case), or -1. */
+int hex_value(int c);
 /** Writes 2n lower-case hex digits and a NUL into out (size >= 2n+1). */
 void hex_encode(const void *in, size_t n, char *out);
 

@@ -71,23 +71,12 @@ enum porch_err secretbox_derive(const struct secretbox *sb, const char *label,
 
 /* --- key text ------------------------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool hex_key(const char *s, size_t n, unsigned char key[SECRETBOX_KEY_LEN])
 {
     if (n != 2 * SECRETBOX_KEY_LEN)
         return false;
     for (size_t i = 0; i < SECRETBOX_KEY_LEN; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         key[i] = (unsigned char)(hi << 4 | lo);

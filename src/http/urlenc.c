@@ -8,18 +8,8 @@
 #include <string.h>
 
 #include "http/urlenc.h"
+#include "core/b64.h"
 #include "core/banned.h"
-
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Decodes the escape at s[i] ('%'); -1 when fewer than two hex digits follow. */
 static int unescape_at(const char *s, size_t len, size_t i)
@@ -28,8 +18,8 @@ static int unescape_at(const char *s, size_t len, size_t i)
 
     if (len - i < 3)
         return -1;
-    hi = hexval((unsigned char)s[i + 1]);
-    lo = hexval((unsigned char)s[i + 2]);
+    hi = hex_value((unsigned char)s[i + 1]);
+    lo = hex_value((unsigned char)s[i + 2]);
     if (hi < 0 || lo < 0)
         return -1;
     return hi * 16 + lo;
@@ -82,8 +72,7 @@ enum porch_err urlenc_decode_path(struct arena *a, const char *raw, size_t len, 
     return PORCH_OK;
 }
 
-/* Decodes one form component ('+' is a space) into an arena string; NUL in or out is refused. */
-static enum porch_err form_decode(struct arena *a, const char *s, size_t len, const char **out)
+enum porch_err urlenc_decode_component(struct arena *a, const char *s, size_t len, const char **out)
 {
     char *buf = arena_alloc(a, len + 1);
     size_t o = 0;
@@ -133,10 +122,10 @@ static enum porch_err parse_pair(struct arena *a, const char *p, size_t n, struc
 
     if (name_len > URLENC_MAX_NAME || value_len > URLENC_MAX_VALUE)
         return PORCH_E_TOO_BIG;
-    err = form_decode(a, p, name_len, &kv->name);
+    err = urlenc_decode_component(a, p, name_len, &kv->name);
     if (err != PORCH_OK)
         return err;
-    return form_decode(a, eq ? eq + 1 : p + n, value_len, &kv->value);
+    return urlenc_decode_component(a, eq ? eq + 1 : p + n, value_len, &kv->value);
 }
 
 enum porch_err urlenc_parse_form(struct arena *a, const char *s, size_t len, struct kvlist *out)

@@ -46,6 +46,12 @@ enum porch_err urlenc_parse_form(struct arena *a, const char *s, size_t len, str
  * a path segment, a query name or value, and a form body. PORCH_E_TOO_BIG past sb's cap
  * (sb unchanged).
  */
+/**
+ * Decodes one application/x-www-form-urlencoded component of len bytes ('+' is a space,
+ * %XX escapes) into an arena-owned string. PORCH_E_INVALID for a bad escape or a NUL.
+ */
+enum porch_err urlenc_decode_component(struct arena *a, const char *s, size_t len,
+                                       const char **out);
 enum porch_err urlenc_encode(struct sbuf *sb, const char *s);
 
 #endif

@@ -17,6 +17,7 @@
 #include "crypto/jwk.h"
 #include "crypto/jws.h"
 #include "http/req.h"
+#include "http/urlenc.h"
 #include "core/banned.h"
 
 /* Longest Basic credential accepted (base64 text). */
@@ -29,43 +30,6 @@ static enum porch_err refuse(struct client_auth_fail *fail, const char *error, u
     fail->aadsts = aadsts;
     fail->description = description;
     return PORCH_E_INVALID;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Form-url-decodes s[0..n) into the arena; NULL for a bad escape or a NUL. */
-static char *form_decode(struct arena *a, const char *s, size_t n)
-{
-    char *out = arena_alloc(a, n + 1);
-    size_t j = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%') {
-            int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-            int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-                return NULL;
-            c = (char)(hi * 16 + lo);
-            i += 2;
-        } else if (c == '+') {
-            c = ' ';
-        } else if (c == '\0') {
-            return NULL;
-        }
-        out[j++] = c;
-    }
-    out[j] = '\0';
-    return out;
 }
 
 /* Decodes "Basic base64(id:secret)" into out. */
@@ -88,9 +52,12 @@ static enum porch_err parse_basic(struct req *r, const char *h, struct client_au
     colon = memchr(buf, ':', len);
     if (!colon)
         return refuse(fail, "invalid_client", 7000216, "The Authorization header is malformed.");
-    out->client_id = form_decode(r->arena, (const char *)buf, (size_t)(colon - (char *)buf));
-    out->secret = form_decode(r->arena, colon + 1, len - (size_t)(colon + 1 - (char *)buf));
-    if (!out->client_id || !out->secret || !*out->client_id)
+    /* RFC 6749 §2.3.1: both halves are form-url-encoded before they are joined */
+    if (urlenc_decode_component(r->arena, (const char *)buf, (size_t)(colon - (char *)buf),
+                                &out->client_id) != PORCH_OK ||
+        urlenc_decode_component(r->arena, colon + 1, len - (size_t)(colon + 1 - (char *)buf),
+                                &out->secret) != PORCH_OK ||
+        !*out->client_id)
         return refuse(fail, "invalid_client", 7000216, "The Authorization header is malformed.");
     out->method = CLIENT_AUTH_SECRET_BASIC;
     return PORCH_OK;
