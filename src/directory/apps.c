@@ -36,7 +36,7 @@ static json_t *web_json(void)
                      "redirectUris", "redirectUriSettings");
 }
 
-static char *app_data(void)
+json_t *apps_default_data(void)
 {
     json_t *j = json_pack(
         "{s:[], s:{s:n, s:[], s:[], s:[], s:i}, s:[], s:n, s:n, s:n, s:n, s:[], s:{s:n, s:n, s:n,"
@@ -53,34 +53,78 @@ static char *app_data(void)
         "serviceManagementReference");
 
     json_object_set_new(j, "web", web_json());
-    return dump(j);
+    return j;
 }
 
-static char *sp_data(const char *tenant_id, const char *app_id, const char *display_name)
+static char *app_data(void)
 {
-    return dump(json_pack("{s:b, s:s, s:s, s:b, s:[], s:[], s:[s], s:s, s:s, s:[], s:[], s:[],"
-                          " s:[]}",
-                          "accountEnabled", 1, "appDisplayName", display_name,
-                          "appOwnerOrganizationId", tenant_id, "appRoleAssignmentRequired", 0,
-                          "appRoles", "oauth2PermissionScopes", "servicePrincipalNames", app_id,
-                          "servicePrincipalType", "Application", "signInAudience", "AzureADMyOrg",
-                          "tags", "keyCredentials", "passwordCredentials", "replyUrls"));
+    return dump(apps_default_data());
 }
 
-static enum porch_err insert_sp(struct db_conn *c, const char *tenant_id, const char *display_name,
-                                int64_t now, struct apps_created *out)
+/* Copies a member of from (or an empty array) into to under name. */
+static void mirror(json_t *to, const char *name, json_t *v)
 {
-    struct sp_row s = {.account_enabled = true, .created_at = now};
+    json_object_set_new(to, name, json_is_array(v) ? json_deep_copy(v) : json_array());
+}
+
+void apps_sp_mirror(json_t *sp_data, const char *app_id, const char *display_name, json_t *app_data)
+{
+    json_t *names = json_pack("[s]", app_id), *uris = json_object_get(app_data, "identifierUris");
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(uris, i, v)
+    {
+        if (json_is_string(v) && json_array_size(names) < STORE_SP_MAX_NAMES)
+            json_array_append(names, v);
+    }
+    json_object_set_new(sp_data, "servicePrincipalNames", names);
+    json_object_set_new(sp_data, "appDisplayName", json_string(display_name));
+    mirror(sp_data, "appRoles", json_object_get(app_data, "appRoles"));
+    mirror(sp_data, "oauth2PermissionScopes",
+           json_object_get(json_object_get(app_data, "api"), "oauth2PermissionScopes"));
+}
+
+static json_t *sp_json(const char *tenant_id, const char *app_id, const char *display_name)
+{
+    return json_pack("{s:b, s:s, s:s, s:b, s:[], s:[], s:[s], s:s, s:s, s:[], s:[], s:[],"
+                     " s:[]}",
+                     "accountEnabled", 1, "appDisplayName", display_name, "appOwnerOrganizationId",
+                     tenant_id, "appRoleAssignmentRequired", 0, "appRoles",
+                     "oauth2PermissionScopes", "servicePrincipalNames", app_id,
+                     "servicePrincipalType", "Application", "signInAudience", "AzureADMyOrg",
+                     "tags", "keyCredentials", "passwordCredentials", "replyUrls");
+}
+
+static enum porch_err insert_sp(struct db_conn *c, const char *tenant_id, const char *app_id,
+                                const char *display_name, json_t *app_data,
+                                char sp_id[UUID_STR_LEN])
+{
+    struct sp_row s = {.account_enabled = true, .created_at = clock_now()};
+    json_t *d = sp_json(tenant_id, app_id, display_name);
     enum porch_err err;
 
+    if (app_data)
+        apps_sp_mirror(d, app_id, display_name, app_data);
     snprintf(s.tenant_id, sizeof(s.tenant_id), "%s", tenant_id);
-    uuid_v4(out->sp_id);
-    memcpy(s.id, out->sp_id, sizeof(s.id));
-    memcpy(s.app_id, out->app_id, sizeof(s.app_id));
+    uuid_v4(sp_id);
+    memcpy(s.id, sp_id, sizeof(s.id));
+    snprintf(s.app_id, sizeof(s.app_id), "%s", app_id);
     s.display_name = xstrdup(display_name);
-    s.data = sp_data(tenant_id, out->app_id, display_name);
+    s.data = dump(d);
     err = store_sp_insert(c, &s);
     store_sp_row_release(&s);
+    return err;
+}
+
+enum porch_err apps_create_sp(struct db_conn *c, const struct app_row *app,
+                              char sp_id[UUID_STR_LEN])
+{
+    json_t *data = json_loads(app->data ? app->data : "{}", 0, NULL);
+    enum porch_err err = insert_sp(c, app->tenant_id, app->app_id, app->display_name,
+                                   json_is_object(data) ? data : NULL, sp_id);
+
+    json_decref(data);
     return err;
 }
 
@@ -103,7 +147,7 @@ enum porch_err apps_create(struct db_conn *c, const char *tenant_id, const char 
     a.data = app_data();
     err = store_app_insert(c, &a);
     if (err == PORCH_OK)
-        err = insert_sp(c, tenant_id, display_name, a.created_at, out);
+        err = insert_sp(c, tenant_id, out->app_id, display_name, NULL, out->sp_id);
     store_app_row_release(&a);
     return err;
 }

@@ -8,9 +8,12 @@
 #ifndef PORCH_APPS_H
 #define PORCH_APPS_H
 
+#include <jansson.h>
+
 #include "core/err.h"
 #include "core/uuid.h"
 #include "directory/credentials.h"
+#include "store/app.h"
 
 struct db_conn;
 
@@ -35,6 +38,32 @@ struct apps_created {
  */
 enum porch_err apps_create(struct db_conn *c, const char *tenant_id, const char *display_name,
                            struct apps_created *out);
+
+/**
+ * Graph's defaults for a new application: every property kept in the store's data column
+ * (all but id, appId, displayName and createdDateTime), as apps_create stores them. Caller
+ * owns the result. Thread-safe.
+ */
+json_t *apps_default_data(void);
+
+/**
+ * Creates the service principal of the stored application app: appId and displayName from it,
+ * Graph's service principal defaults, and the mirrored properties of apps_sp_mirror. Several
+ * statements: run it inside the caller's db_tx. sp_id gets the new object id.
+ * PORCH_E_CONFLICT when the application already has one or another service principal holds
+ * one of its identifierUris.
+ */
+enum porch_err apps_create_sp(struct db_conn *c, const struct app_row *app,
+                              char sp_id[UUID_STR_LEN]);
+
+/**
+ * Sets the properties a service principal mirrors from its application in sp_data:
+ * servicePrincipalNames (appId, then the identifierUris), appDisplayName, appRoles and
+ * oauth2PermissionScopes (from api), copied from app_data (borrowed). Token requests resolve
+ * `<identifierUri>/.default` and role values through these.
+ */
+void apps_sp_mirror(json_t *sp_data, const char *app_id, const char *display_name,
+                    json_t *app_data);
 
 /* The bootstrap administrator client: its ids and its one password (shown once). */
 struct apps_bootstrap {

@@ -4,7 +4,9 @@
  * and scanned linearly: every row is tried so that a path known under another method yields
  * 405 with an accurate Allow header rather than 404. Matching works on the percent-decoded
  * path; urlenc_decode_path has already rejected %2F and dot segments, so a segment here is
- * exactly a segment the client sent.
+ * exactly a segment the client sent. A parameter may sit between literals inside one segment,
+ * as Graph's alternate keys do (`/applications(appId='{appId}')`): it then takes what lies
+ * between them.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -43,12 +45,15 @@ static bool pattern_match(const char *pat, const char *path, struct capture *cap
     while (*pat && *path) {
         if (*pat == '{') {
             const char *close = strchr(pat, '}');
-            size_t seg = strcspn(path, "/");
+            size_t seg = strcspn(path, "/"), suffix;
 
             if (!close || *ncap == REQ_MAX_PARAMS)
                 PORCH_BUG("bad route pattern '%s'", pat);
-            if (seg == 0)
+            /* "{name}')": the capture stops before a literal tail in the same segment */
+            suffix = strcspn(close + 1, "/");
+            if (seg <= suffix || strncmp(path + seg - suffix, close + 1, suffix) != 0)
                 return false;
+            seg -= suffix;
             caps[*ncap].start = path;
             caps[*ncap].len = seg;
             (*ncap)++;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The route table's row type. Patterns are literal paths whose `{name}` segments match one
- * non-empty path segment each and are handed to the handler in req->params, in order.
+ * non-empty path segment each and are handed to the handler in req->params, in order. A
+ * `{name}` may also sit between literals inside one segment (Graph's alternate keys,
+ * `/applications(appId='{appId}')`): it then takes the non-empty text between them.
  * Flags declare the cross-cutting checks the pipeline runs before the handler.
  */
 #ifndef PORCH_HTTP_ROUTE_H

@@ -13,8 +13,10 @@
 #include "http/errors.h"
 #include "http/routes.h"
 #include "http/server_health.h"
+#include "graph/applications.h"
 #include "graph/audit.h"
 #include "graph/organization.h"
+#include "graph/users.h"
 #include "oidc/oidc.h"
 #include "core/banned.h"
 
@@ -34,7 +36,9 @@
     {"PATCH", v "/organization/{id}", graph_organization_patch, GRAPH_W, GRAPH_BODY_MAX,           \
      "Organization.ReadWrite.All"},                                                                \
     {"GET", v "/auditLogs/directoryAudits", graph_audit_list, GRAPH_R, 0, "AuditLog.Read.All"},    \
-    {"GET", v "/auditLogs/directoryAudits/{id}", graph_audit_get, GRAPH_R, 0, "AuditLog.Read.All"},
+    {"GET", v "/auditLogs/directoryAudits/{id}", graph_audit_get, GRAPH_R, 0, "AuditLog.Read.All"},  \
+    GRAPH_APP_ROUTES(v) \
+    GRAPH_USER_ROUTES(v, GRAPH_R, GRAPH_W, GRAPH_BODY_MAX)
 
 ROUTE_TABLE_BEGIN
 static const struct route routes[] = {

@@ -32,6 +32,8 @@ static const struct route table[] = {
     {"GET", "/{tenant}/users/{id}", h1, R_ERR_GRAPH, 0},
     {"DELETE", "/{tenant}/users/{id}", h2, R_ERR_GRAPH, 0},
     {"GET", "/{tenant}/users", h2, 0, 0},
+    {"GET", "/apps(appId='{appId}')", h2, 0, 0},
+    {"POST", "/apps(appId='{appId}')/addPassword", h1, 0, 0},
 };
 ROUTE_TABLE_END
 
@@ -156,7 +158,8 @@ static void graph_rows(void **state)
     (void)state;
     for (size_t i = 0; i < n; i++) {
         const struct route *rt = &routes[i];
-        bool v1 = strncmp(rt->pattern, "/v1.0/", 6) == 0, beta = strncmp(rt->pattern, "/beta/", 6) == 0;
+        bool v1 = strncmp(rt->pattern, "/v1.0/", 6) == 0,
+             beta = strncmp(rt->pattern, "/beta/", 6) == 0;
         if (!v1 && !beta) {
             assert_false(rt->flags & R_GRAPH);
             continue;
@@ -165,9 +168,9 @@ static void graph_rows(void **state)
         assert_true((rt->flags & (R_GRAPH | R_ERR_GRAPH)) == (R_GRAPH | R_ERR_GRAPH));
         assert_non_null(rt->perm);
         assert_true(rt->max_body <= 256 * 1024);
-        assert_non_null(routes_match(a, rt->method, arena_printf(a, "/%s/%s", v1 ? "beta" : "v1.0",
-                                                                 rt->pattern + 6),
-                                     p, &allowed));
+        assert_non_null(routes_match(
+            a, rt->method, arena_printf(a, "/%s/%s", v1 ? "beta" : "v1.0", rt->pattern + 6), p,
+            &allowed));
     }
     assert_true(graph > 0);
     assert_string_equal(routes_unknown_segment(a, "/v1.0/foo/bar"), "foo");
@@ -192,6 +195,34 @@ static void preflight(void **state)
     assert_string_equal(resp_header_get(&rs, "Access-Control-Allow-Methods"), "GET, OPTIONS");
     arena_free(a);
 }
+/* Graph's alternate keys: a parameter between literals inside one segment. */
+static void alternate_key_segments(void **state)
+{
+    struct arena *a = arena_new();
+    const char *p[REQ_MAX_PARAMS];
+    unsigned allowed;
+    const struct route *m;
+
+    (void)state;
+    m = route_match(table, N, a, "GET", "/apps(appId='abc-1')", p, &allowed);
+    assert_non_null(m);
+    assert_ptr_equal(m->fn, h2);
+    assert_string_equal(p[0], "abc-1");
+    m = route_match(table, N, a, "POST", "/apps(appId='x')/addPassword", p, &allowed);
+    assert_non_null(m);
+    assert_string_equal(p[0], "x");
+    assert_null(route_match(table, N, a, "GET", "/apps(appId='')", p, &allowed));
+    assert_null(route_match(table, N, a, "GET", "/apps(appId='x'", p, &allowed));
+    assert_null(route_match(table, N, a, "GET", "/apps(appId='x')junk", p, &allowed));
+    assert_null(route_match(table, N, a, "GET", "/apps(appId=x)", p, &allowed));
+    assert_null(route_match(table, N, a, "GET", "/apps(appId='x')/", p, &allowed));
+    assert_null(route_match(table, N, a, "GET", "/apps(id='x')", p, &allowed));
+    /* the capture may contain the tail's characters, but the tail must end the segment */
+    m = route_match(table, N, a, "GET", "/apps(appId='a')')", p, &allowed);
+    assert_non_null(m);
+    assert_string_equal(p[0], "a')");
+    arena_free(a);
+}
 
 int main(void)
 {
@@ -199,7 +230,7 @@ int main(void)
         cmocka_unit_test(params_and_methods), cmocka_unit_test(not_found_vs_method),
         cmocka_unit_test(exact_segments),     cmocka_unit_test(encoded_slash_never_reaches_a_param),
         cmocka_unit_test(real_table),         cmocka_unit_test(preflight),
-        cmocka_unit_test(graph_rows),
+        cmocka_unit_test(graph_rows),         cmocka_unit_test(alternate_key_segments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
