@@ -15,16 +15,19 @@ all: $(BUILD)/porch
 
 $(BUILD)/porch: FORCE
 	@scripts/deps.sh build
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DPORCH_TESTS=OFF >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DPORCH_TESTS=OFF -DPORCH_WERROR=OFF >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS) --target porch
 
 run: $(BUILD)/porch
 	@scripts/run-demo.sh $(BUILD)/porch $(DATA)
 
-# Sanitizer build with -Werror, unit tests through ctest (on SQLite and on a throwaway
+# Release flags with -Werror (-O2 and _FORTIFY_SOURCE find warnings -O1 does not), then the
+# sanitizer build with -Werror, unit tests through ctest (on SQLite and on a throwaway
 # PostgreSQL cluster), then the end-to-end suite on both backends.
 check:
 	@scripts/deps.sh check
+	@cmake -S . -B build-release-check -DCMAKE_BUILD_TYPE=Release -DPORCH_TESTS=OFF -DPORCH_WERROR=ON >/dev/null
+	@cmake --build build-release-check -j$(JOBS) --target porch
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPORCH_SANITIZE=ON -DPORCH_WERROR=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 	@scripts/check.sh $(ASAN_BUILD)
@@ -49,6 +52,6 @@ bench: $(BUILD)/porch
 	@PORCH_BIN=$(CURDIR)/$(BUILD)/porch bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-release-check
 
 FORCE:

@@ -216,7 +216,11 @@ static bool check_obj(json_t *o, const struct ctype *t, const char *path, struct
 
 static void set_path(struct fail *f, const char *path, const char *name)
 {
-    snprintf(f->path, sizeof(f->path), "%s%s%s", path, *path ? "." : "", name);
+    int n = snprintf(f->path, sizeof(f->path), "%s%s%s", path, *path ? "." : "", name);
+
+    /* a path longer than the buffer only shortens the error message */
+    if (n < 0 || (size_t)n >= sizeof(f->path))
+        memcpy(f->path + sizeof(f->path) - 4, "...", 4);
 }
 
 static bool all_match(json_t *v, enum kind k, size_t max)
