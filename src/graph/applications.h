@@ -11,6 +11,8 @@
 
 #include "core/err.h"
 #include "graph/assignments.h"
+#include "graph/extensions.h"
+#include "graph/owners.h"
 #include "graph/service_principals.h"
 
 struct req;
@@ -53,7 +55,8 @@ enum porch_err graph_applications_creds_remove_password(struct req *r, struct re
          graph_applications_creds_remove_password,                                                 \
          GRAPH_W,                                                                                  \
          GRAPH_BODY_MAX,                                                                           \
-         GRAPH_APP_WRITE},
+         GRAPH_APP_WRITE},                                                                         \
+        GRAPH_OWNER_ROUTES(v, k) GRAPH_EXTENSION_ROUTES(v, k)
 
 /*
  * Every row of applications, service principals and app role assignments for one version

@@ -46,9 +46,11 @@ static const struct {
     {"Directory.ReadWrite.All", "User.ReadWrite.All"},
     {"Directory.ReadWrite.All", "Application.ReadWrite.All"},
     {"Directory.ReadWrite.All", "Organization.ReadWrite.All"},
+    {"Directory.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All"},
     {"Directory.Read.All", "User.Read.All"},
     {"Directory.Read.All", "Application.Read.All"},
     {"Directory.Read.All", "Organization.Read.All"},
+    {"Directory.Read.All", "DelegatedPermissionGrant.Read.All"},
 };
 
 /* "X.ReadWrite.All" grants "X.Read.All". */

@@ -11,9 +11,11 @@
  * Permissions are Graph app-role names (roles claim; scp for delegated tokens). Implications:
  *   X.ReadWrite.All           implies X.Read.All (for every X)
  *   Directory.ReadWrite.All   implies Directory.Read.All, User.ReadWrite.All,
- *                             Application.ReadWrite.All, Organization.ReadWrite.All (and
- *                             through them the .Read.All of each)
- *   Directory.Read.All        implies User.Read.All, Application.Read.All, Organization.Read.All
+ *                             Application.ReadWrite.All, Organization.ReadWrite.All,
+ *                             DelegatedPermissionGrant.ReadWrite.All (and through them the
+ *                             .Read.All of each)
+ *   Directory.Read.All        implies User.Read.All, Application.Read.All, Organization.Read.All,
+ *                             DelegatedPermissionGrant.Read.All
  *
  * Failures: no or invalid token → 401 InvalidAuthenticationToken with WWW-Authenticate;
  * valid token without the route's permission → 403 Authorization_RequestDenied, recorded in

@@ -2,7 +2,8 @@
 /*
  * The servicePrincipals resource: an application's presence in the tenant, which is what
  * tokens are issued to (client) and for (resource). Created explicitly with
- * POST /servicePrincipals {"appId"} as in Graph (POST /applications does not create one);
+ * POST /servicePrincipals {"appId"} as in Graph (POST /applications does not create one), or by
+ * the token endpoint on the client's first request (oidc/token.c);
  * by object id or the alternate key servicePrincipals(appId='…'). The tenant's built-in
  * Microsoft Graph service principal is listed and readable but cannot be changed or deleted.
  * Reads need Application.Read.All, writes Application.ReadWrite.All. Thread-safe with

@@ -15,6 +15,7 @@
 #include "http/server_health.h"
 #include "graph/applications.h"
 #include "graph/audit.h"
+#include "graph/grants.h"
 #include "graph/organization.h"
 #include "graph/users.h"
 #include "oidc/oidc.h"
@@ -38,6 +39,7 @@
     {"GET", v "/auditLogs/directoryAudits", graph_audit_list, GRAPH_R, 0, "AuditLog.Read.All"},    \
     {"GET", v "/auditLogs/directoryAudits/{id}", graph_audit_get, GRAPH_R, 0, "AuditLog.Read.All"},  \
     GRAPH_APP_ROUTES(v) \
+    GRAPH_GRANT_ROUTES(v) \
     GRAPH_USER_ROUTES(v, GRAPH_R, GRAPH_W, GRAPH_BODY_MAX)
 
 ROUTE_TABLE_BEGIN

@@ -3,7 +3,9 @@
  * POST /{tenant}/oauth2/v2.0/token. One handler parses what every grant shares (a form
  * without repeated parameters, the tenant, grant_type) and hands off to the grant's function
  * through grants[]; client_credentials is the only grant today, authorization_code and
- * refresh_token slot in beside it. The client_credentials path is benchmarked against raw
+ * refresh_token slot in beside it. A client whose application has no service principal in the
+ * tenant yet gets one on its first request, as in Entra; a disabled one (accountEnabled false)
+ * is refused with AADSTS7000112. The client_credentials path is benchmarked against raw
  * RSA signing, so it makes two store round trips (client with its credentials, then resource
  * with the client's roles), holds the connection for those only, and allocates little.
  */
@@ -23,6 +25,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "directory/apps.h"
 #include "directory/credentials.h"
 #include "directory/graph_api.h"
 #include "http/errors.h"
@@ -30,6 +33,7 @@
 #include "http/server.h"
 #include "store/assignment.h"
 #include "store/credential.h"
+#include "store/sp.h"
 #include "core/banned.h"
 
 #define JSON_TYPE     "application/json; charset=utf-8"
@@ -179,6 +183,57 @@ static enum porch_err check_assertion(struct token_ctx *t, struct db_conn *c)
     return PORCH_OK;
 }
 
+struct first_use {
+    const char *tenant_id;
+    struct credential_client *cl;
+};
+
+static enum porch_err first_use_tx(struct db_conn *c, void *ctx)
+{
+    struct first_use *f = ctx;
+    struct app_row app;
+    enum porch_err err = store_app_get(c, f->tenant_id, f->cl->app_object_id, &app);
+
+    if (err == PORCH_OK)
+        err = apps_create_sp(c, &app, f->cl->sp_id);
+    store_app_row_release(&app);
+    return err;
+}
+
+/*
+ * Graph creates a client's service principal when the application is first used in the
+ * tenant, and so does this endpoint, in its own transaction. A request that loses the race to
+ * a concurrent one takes the principal the winner created.
+ */
+static enum porch_err first_use(struct token_ctx *t, struct db_conn *c)
+{
+    struct first_use f = {t->d->tenant.id, &t->client};
+    struct sp_row sp;
+    enum porch_err err = db_tx(c, true, first_use_tx, &f);
+
+    memset(&sp, 0, sizeof(sp));
+    if (err == PORCH_OK) {
+        t->client.sp_enabled = true;
+        log_info("created the service principal of client '%s' on first use", t->auth.client_id);
+        return PORCH_OK;
+    }
+    t->client.sp_id[0] = '\0';
+    if (err == PORCH_E_CONFLICT)
+        err = store_sp_get_by_app_id(c, t->d->tenant.id, t->auth.client_id, &sp);
+    if (err == PORCH_OK) {
+        snprintf(t->client.sp_id, sizeof(t->client.sp_id), "%s", sp.id);
+        t->client.sp_enabled = sp.account_enabled;
+    }
+    store_sp_row_release(&sp);
+    if (err == PORCH_E_NOT_FOUND) /* its identifierUris belong to another principal */
+        return oauth_fail(t, "invalid_client", 7000229,
+                          arena_printf(t->r->arena,
+                                       "The client application %s is missing service principal "
+                                       "in the tenant %s.",
+                                       t->auth.client_id, t->d->tenant.id));
+    return err;
+}
+
 /* First round trip: the client, its service principal and its credentials. */
 static enum porch_err authenticate(struct token_ctx *t, struct db_conn *c)
 {
@@ -194,9 +249,11 @@ static enum porch_err authenticate(struct token_ctx *t, struct db_conn *c)
             err = secret_fail(t, st);
         t->azpacr = "1";
     }
+    if (err == PORCH_OK && !t->client.sp_id[0])
+        err = first_use(t, c);
     if (err != PORCH_OK)
         return err;
-    if (!t->client.sp_id[0] || !t->client.sp_enabled)
+    if (!t->client.sp_enabled)
         return oauth_fail(
             t, "unauthorized_client", 7000112,
             arena_printf(t->r->arena, "Application '%s' is disabled.", t->auth.client_id));

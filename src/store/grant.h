@@ -35,7 +35,8 @@ void store_grant_row_release(struct grant_row *g);
 
 /**
  * Inserts g. PORCH_E_INVALID for a non-GUID id (principal_id may be ""), an empty consent
- * type or a NULL scope; PORCH_E_CONFLICT when the id is taken.
+ * type or a NULL scope; PORCH_E_CONFLICT when the id is taken or the tenant already has a grant
+ * for the same client, resource, consent type and principal.
  */
 enum porch_err store_grant_insert(struct db_conn *c, const struct grant_row *g);
 

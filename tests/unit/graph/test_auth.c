@@ -238,6 +238,15 @@ static void implications(void **state)
     assert_true(graph_auth_implies("Directory.ReadWrite.All", "Organization.ReadWrite.All"));
     assert_true(graph_auth_implies("Directory.Read.All", "User.Read.All"));
     assert_true(graph_auth_implies("Directory.Read.All", "Organization.Read.All"));
+    assert_true(graph_auth_implies("Directory.Read.All", "DelegatedPermissionGrant.Read.All"));
+    assert_true(graph_auth_implies("DelegatedPermissionGrant.ReadWrite.All",
+                                   "DelegatedPermissionGrant.Read.All"));
+    assert_true(
+        graph_auth_implies("Directory.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All"));
+    assert_false(
+        graph_auth_implies("Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All"));
+    assert_false(
+        graph_auth_implies("Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All"));
     assert_false(graph_auth_implies("Directory.Read.All", "User.ReadWrite.All"));
     assert_false(graph_auth_implies("Directory.ReadWrite.All", "AuditLog.Read.All"));
     assert_false(graph_auth_implies("Directory.Read.All", "AuditLog.Read.All"));

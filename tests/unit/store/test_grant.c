@@ -63,10 +63,34 @@ static void crud_and_list(void **state)
     fx_release(c);
 }
 
+/* One grant per (client, resource, consent type, principal); a NULL principal counts as one. */
+static void duplicate_key_conflicts(void **state)
+{
+    struct db_conn *c = two_tenants(state);
+    struct grant_row g = {.tenant_id = TID1,
+                          .id = G1,
+                          .client_id = CL,
+                          .consent_type = "AllPrincipals",
+                          .resource_id = RS,
+                          .scope = (char *)(uintptr_t) "openid"};
+
+    assert_int_equal(store_grant_insert(c, &g), PORCH_OK);
+    snprintf(g.id, sizeof(g.id), "%s", G2);
+    assert_int_equal(store_grant_insert(c, &g), PORCH_E_CONFLICT);
+    snprintf(g.consent_type, sizeof(g.consent_type), "Principal");
+    snprintf(g.principal_id, sizeof(g.principal_id), "%s", US);
+    assert_int_equal(store_grant_insert(c, &g), PORCH_OK);
+    snprintf(g.id, sizeof(g.id), "33333333-3333-4333-8333-333333333333");
+    assert_int_equal(store_grant_insert(c, &g), PORCH_E_CONFLICT);
+    snprintf(g.tenant_id, sizeof(g.tenant_id), "%s", TID2);
+    assert_int_equal(store_grant_insert(c, &g), PORCH_OK);
+    fx_release(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {T(crud_and_list)};
+    const struct CMUnitTest tests[] = {T(crud_and_list), T(duplicate_key_conflicts)};
     return fx_run("store_grant", tests, sizeof(tests) / sizeof(tests[0]));
 }
