@@ -199,6 +199,10 @@ describe('users through the Graph SDK', () => {
     graphError(await api('POST', '/users', { body: fedBody({ accountEnabled: 'yes' }) }), 400, 'Request_BadRequest');
     graphError(await api('POST', '/users', { body: '[1]' }), 400, 'Request_BadRequest');
     graphError(await api('PATCH', `/users/${fed.id}`, { body: { displayName: 42 } }), 400, 'Request_BadRequest');
+    // unknown @odata.type, a body over the route's limit, and nesting past --json-max-depth
+    graphError(await api('POST', '/users', { body: fedBody({ '@odata.type': '#microsoft.graph.group' }) }), 400, 'Request_BadRequest');
+    graphError(await api('POST', '/users', { body: fedBody({ displayName: 'x'.repeat(300 * 1024) }) }), 413, 'Request_BadRequest');
+    graphError(await api('POST', '/users', { body: `{"a":${'['.repeat(100)}${']'.repeat(100)}}` }), 400, 'Request_BadRequest');
   });
 
   test('PATCH replaces identities and sets a password; sessions are revoked', async () => {
