@@ -56,11 +56,6 @@ out:
     return err;
 }
 
-static char *dup_col(struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return xstrdup(s ? s : "");
-}
 
 /* Reads APP_COLS of the current row into a (zeroed here); strings are copies. */
 static enum porch_err read_row(struct db_stmt *st, struct app_row *a)
@@ -75,31 +70,23 @@ static enum porch_err read_row(struct db_stmt *st, struct app_row *a)
         err = db_col_copy(st, 2, a->app_id, sizeof(a->app_id));
     if (err != PORCH_OK)
         return err;
-    a->display_name = dup_col(st, 3);
+    a->display_name = store_col_dup(st, 3);
     a->created_at = db_col_int64(st, 4);
-    a->data = dup_col(st, 5);
+    a->data = store_col_dup(st, 5);
     return PORCH_OK;
+}
+
+/* store_get_one's reader. */
+static enum porch_err read_one(struct db_stmt *st, void *out)
+{
+    return read_row(st, out);
 }
 
 static enum porch_err get_one(struct db_conn *c, const char *sql, const char *tenant_id,
                               const char *key, struct app_row *out)
 {
-    enum porch_err err;
-    struct db_stmt *st = NULL;
-    bool row = false;
-
     memset(out, 0, sizeof(*out));
-    err = db_prepare(c, sql, &st);
-    if (err != PORCH_OK)
-        goto out;
-    db_bind_text(st, 1, tenant_id);
-    db_bind_text(st, 2, key);
-    err = db_step(st, &row);
-    if (err == PORCH_OK)
-        err = row ? read_row(st, out) : PORCH_E_NOT_FOUND;
-out:
-    db_finalize(st);
-    return err;
+    return store_get_one(c, sql, tenant_id, key, read_one, out);
 }
 
 enum porch_err store_app_get(struct db_conn *c, const char *tenant_id, const char *id,

@@ -66,11 +66,6 @@ out:
     return err;
 }
 
-static char *dup_col(struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return xstrdup(s ? s : "");
-}
 
 static enum porch_err read_row(struct db_stmt *st, struct assignment_row *a)
 {
@@ -90,8 +85,8 @@ static enum porch_err read_row(struct db_stmt *st, struct assignment_row *a)
         err = db_col_copy(st, 7, a->app_role_id, sizeof(a->app_role_id));
     if (err != PORCH_OK)
         return err;
-    a->principal_display_name = dup_col(st, 4);
-    a->resource_display_name = dup_col(st, 6);
+    a->principal_display_name = store_col_dup(st, 4);
+    a->resource_display_name = store_col_dup(st, 6);
     a->created_at = db_col_int64(st, 8);
     return PORCH_OK;
 }
@@ -183,7 +178,7 @@ static enum porch_err read_grant_row(struct db_stmt *st, bool first, bool with_d
             err = db_col_copy(st, 1, out->resource_app_id, sizeof(out->resource_app_id));
         out->resource_enabled = db_col_int64(st, 2) != 0;
         if (with_data)
-            out->resource_data = dup_col(st, 4);
+            out->resource_data = store_col_dup(st, 4);
     }
     if (err != PORCH_OK || db_col_is_null(st, 3))
         return err;

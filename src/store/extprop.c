@@ -78,25 +78,17 @@ static enum porch_err read_row(struct db_stmt *st, struct extprop_row *x)
     return PORCH_OK;
 }
 
+/* store_get_one's reader. */
+static enum porch_err read_one(struct db_stmt *st, void *out)
+{
+    return read_row(st, out);
+}
+
 static enum porch_err get_one(struct db_conn *c, const char *sql, const char *tenant_id,
                               const char *key, struct extprop_row *out)
 {
-    enum porch_err err;
-    struct db_stmt *st = NULL;
-    bool row = false;
-
     memset(out, 0, sizeof(*out));
-    err = db_prepare(c, sql, &st);
-    if (err != PORCH_OK)
-        goto out;
-    db_bind_text(st, 1, tenant_id);
-    db_bind_text(st, 2, key);
-    err = db_step(st, &row);
-    if (err == PORCH_OK)
-        err = row ? read_row(st, out) : PORCH_E_NOT_FOUND;
-out:
-    db_finalize(st);
-    return err;
+    return store_get_one(c, sql, tenant_id, key, read_one, out);
 }
 
 enum porch_err store_extprop_get(struct db_conn *c, const char *tenant_id, const char *id,

@@ -7,6 +7,7 @@
 
 #include "store/list.h"
 #include "core/sbuf.h"
+#include "core/xalloc.h"
 #include "db/db.h"
 #include "core/banned.h"
 
@@ -100,4 +101,30 @@ enum porch_err store_list_run(struct db_conn *c, const struct store_list_spec *s
     if (err == PORCH_OK && !(q && q->limit == 0))
         err = select_rows(c, spec, tenant_id, q, fn, ctx);
     return err;
+}
+
+enum porch_err store_get_one(struct db_conn *c, const char *sql, const char *tenant_id,
+                             const char *key, store_list_row_fn read, void *out)
+{
+    enum porch_err err;
+    struct db_stmt *st = NULL;
+    bool row = false;
+
+    err = db_prepare(c, sql, &st);
+    if (err != PORCH_OK)
+        goto out;
+    db_bind_text(st, 1, tenant_id);
+    db_bind_text(st, 2, key);
+    err = db_step(st, &row);
+    if (err == PORCH_OK)
+        err = row ? read(st, out) : PORCH_E_NOT_FOUND;
+out:
+    db_finalize(st);
+    return err;
+}
+
+char *store_col_dup(struct db_stmt *st, int col)
+{
+    const char *s = db_col_text(st, col);
+    return xstrdup(s ? s : "");
 }

@@ -42,4 +42,15 @@ enum porch_err store_list_run(struct db_conn *c, const struct store_list_spec *s
                               const char *tenant_id, const struct store_query *q,
                               store_list_row_fn fn, void *ctx, int64_t *total);
 
+/**
+ * Runs sql, whose two placeholders are the tenant id and a key, and reads its one row with
+ * read(st, out). PORCH_E_NOT_FOUND when there is no row; read's status or the database's error
+ * otherwise.
+ */
+enum porch_err store_get_one(struct db_conn *c, const char *sql, const char *tenant_id,
+                             const char *key, store_list_row_fn read, void *out);
+
+/** Copies text column col of the current row ("" for NULL). Caller frees. */
+char *store_col_dup(struct db_stmt *st, int col);
+
 #endif

@@ -120,11 +120,6 @@ out:
     return err;
 }
 
-static char *dup_col(struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return xstrdup(s ? s : "");
-}
 
 static enum porch_err read_row(struct db_stmt *st, struct sp_row *s)
 {
@@ -138,32 +133,24 @@ static enum porch_err read_row(struct db_stmt *st, struct sp_row *s)
         err = db_col_copy(st, 2, s->app_id, sizeof(s->app_id));
     if (err != PORCH_OK)
         return err;
-    s->display_name = dup_col(st, 3);
+    s->display_name = store_col_dup(st, 3);
     s->account_enabled = db_col_int64(st, 4) != 0;
     s->created_at = db_col_int64(st, 5);
-    s->data = dup_col(st, 6);
+    s->data = store_col_dup(st, 6);
     return PORCH_OK;
+}
+
+/* store_get_one's reader. */
+static enum porch_err read_one(struct db_stmt *st, void *out)
+{
+    return read_row(st, out);
 }
 
 static enum porch_err get_one(struct db_conn *c, const char *sql, const char *tenant_id,
                               const char *key, struct sp_row *out)
 {
-    enum porch_err err;
-    struct db_stmt *st = NULL;
-    bool row = false;
-
     memset(out, 0, sizeof(*out));
-    err = db_prepare(c, sql, &st);
-    if (err != PORCH_OK)
-        goto out;
-    db_bind_text(st, 1, tenant_id);
-    db_bind_text(st, 2, key);
-    err = db_step(st, &row);
-    if (err == PORCH_OK)
-        err = row ? read_row(st, out) : PORCH_E_NOT_FOUND;
-out:
-    db_finalize(st);
-    return err;
+    return store_get_one(c, sql, tenant_id, key, read_one, out);
 }
 
 enum porch_err store_sp_get(struct db_conn *c, const char *tenant_id, const char *id,
