@@ -5,6 +5,10 @@
  * so two writers queue on the database lock instead of failing when a reader upgrades.
  * The in-memory test database uses shared cache, where locks are per table and report
  * SQLITE_LOCKED without calling the busy handler, so step() polls for those itself.
+ *
+ * Each connection keeps the statements the store prepares most (its literal SQL) compiled in a
+ * small cache, keyed by the SQL text: the repositories run the same few statements on every
+ * request, and compiling them again each time costs more than running most of them.
  */
 #include <errno.h>
 #include <sqlite3.h>
@@ -25,6 +29,17 @@ struct sq_stmt {
     int64_t changes;
     int bind_rc;  /* first failed bind since the last reset */
     bool started; /* a row has been returned since the last reset */
+    bool cached;  /* owned by the connection's cache: finalize parks it instead */
+    bool in_use;  /* cached and handed out */
+};
+
+#define SQ_CACHE_SLOTS 48
+
+/* A pooled connection: the handle and its statement cache (filled first come, first kept). */
+struct sq_conn {
+    sqlite3 *db;
+    struct sq_stmt cache[SQ_CACHE_SLOTS];
+    size_t ncache;
 };
 
 static enum porch_err classify(int rc)
@@ -118,15 +133,40 @@ static enum porch_err prepare_one(sqlite3 *db, const char *sql, struct sq_stmt *
     return PORCH_OK;
 }
 
+/* A parked statement compiled from exactly sql, or NULL. */
+static struct sq_stmt *cache_find(struct sq_conn *c, const char *sql)
+{
+    for (size_t i = 0; i < c->ncache; i++) {
+        struct sq_stmt *s = &c->cache[i];
+        if (!s->in_use && strcmp(sqlite3_sql(s->st), sql) == 0)
+            return s;
+    }
+    return NULL;
+}
+
 static enum porch_err sq_prepare(void *impl, const char *sql, void **out)
 {
+    struct sq_conn *c = impl;
     enum porch_err err;
-    struct sq_stmt *s = NULL;
+    struct sq_stmt *s = cache_find(c, sql);
 
-    err = prepare_one(impl, sql, &s, NULL);
+    if (s) {
+        s->in_use = true;
+        *out = s;
+        return PORCH_OK;
+    }
+    err = prepare_one(c->db, sql, &s, NULL);
     if (err == PORCH_OK && !s) {
         log_error("cannot prepare sql: no statement in '%s'", sql);
         err = PORCH_E_STORE;
+    }
+    if (s && c->ncache < SQ_CACHE_SLOTS) {
+        /* keep it: the wrapper moves into the cache slot */
+        c->cache[c->ncache] = *s;
+        free(s);
+        s = &c->cache[c->ncache++];
+        s->cached = true;
+        s->in_use = true;
     }
     *out = s;
     return err;
@@ -238,12 +278,17 @@ static void sq_finalize(void *stmt)
 {
     struct sq_stmt *s = stmt;
 
+    if (s->cached) {
+        sq_reset(s);
+        s->in_use = false;
+        return;
+    }
     sqlite3_finalize(s->st);
     free(s);
 }
 
 /* Runs every statement of sql in turn, as sqlite3_exec does, but waiting out locks. */
-static enum porch_err sq_exec(void *impl, const char *sql)
+static enum porch_err exec_db(sqlite3 *db, const char *sql)
 {
     enum porch_err err = PORCH_OK;
     struct sq_stmt *s = NULL;
@@ -251,7 +296,7 @@ static enum porch_err sq_exec(void *impl, const char *sql)
     bool row;
 
     while (err == PORCH_OK && *p) {
-        err = prepare_one(impl, p, &s, &p);
+        err = prepare_one(db, p, &s, &p);
         if (err != PORCH_OK || !s)
             break;
         do
@@ -261,6 +306,11 @@ static enum porch_err sq_exec(void *impl, const char *sql)
         s = NULL;
     }
     return err;
+}
+
+static enum porch_err sq_exec(void *impl, const char *sql)
+{
+    return exec_db(((struct sq_conn *)impl)->db, sql);
 }
 
 static enum porch_err sq_connect(const char *target, void **impl)
@@ -282,12 +332,14 @@ static enum porch_err sq_connect(const char *target, void **impl)
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
-    if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+    if (exec_db(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                     "PRAGMA foreign_keys=ON") != PORCH_OK) {
         log_error("cannot configure sqlite database '%s'", target);
         goto out;
     }
-    *impl = db;
+    struct sq_conn *c = xcalloc(1, sizeof(*c));
+    c->db = db;
+    *impl = c;
     db = NULL;
     err = PORCH_OK;
 out:
@@ -297,7 +349,12 @@ out:
 
 static void sq_close(void *impl)
 {
-    sqlite3_close(impl);
+    struct sq_conn *c = impl;
+
+    for (size_t i = 0; i < c->ncache; i++)
+        sqlite3_finalize(c->cache[i].st);
+    sqlite3_close(c->db);
+    free(c);
 }
 
 static enum porch_err sq_check(void *impl)
@@ -308,7 +365,7 @@ static enum porch_err sq_check(void *impl)
 
 static bool sq_tx_open(void *impl)
 {
-    return sqlite3_get_autocommit(impl) == 0;
+    return sqlite3_get_autocommit(((struct sq_conn *)impl)->db) == 0;
 }
 
 static enum porch_err sq_begin(void *impl, bool write)

@@ -510,6 +510,45 @@ static void reconnects_after_connection_loss(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
+/* The SQLite backend caches compiled statements: reuse and nesting must not mix up values. */
+static void reused_and_nested_statements_stay_independent(void **state)
+{
+    struct db_conn *c = fx_conn(state);
+    static const char *const sql = "SELECT ? || 'x'";
+    struct db_stmt *a = NULL, *b = NULL;
+    bool row;
+
+    for (int i = 0; i < 3; i++) {
+        char want[24], v[16];
+        snprintf(v, sizeof(v), "v%d", i);
+        snprintf(want, sizeof(want), "v%dx", i);
+        assert_int_equal(db_prepare(c, sql, &a), PORCH_OK);
+        db_bind_text(a, 1, v);
+        assert_int_equal(db_step(a, &row), PORCH_OK);
+        assert_true(row);
+        assert_string_equal(db_col_text(a, 0), want);
+        db_finalize(a);
+    }
+    /* the same SQL while the first is still open gets a statement of its own */
+    assert_int_equal(db_prepare(c, sql, &a), PORCH_OK);
+    db_bind_text(a, 1, "outer");
+    assert_int_equal(db_step(a, &row), PORCH_OK);
+    assert_int_equal(db_prepare(c, sql, &b), PORCH_OK);
+    db_bind_text(b, 1, "inner");
+    assert_int_equal(db_step(b, &row), PORCH_OK);
+    assert_string_equal(db_col_text(b, 0), "innerx");
+    assert_string_equal(db_col_text(a, 0), "outerx");
+    db_finalize(b);
+    db_finalize(a);
+    /* a parked statement comes back with no bindings left over */
+    assert_int_equal(db_prepare(c, sql, &a), PORCH_OK);
+    assert_int_equal(db_step(a, &row), PORCH_OK);
+    assert_true(row);
+    assert_true(db_col_is_null(a, 0));
+    db_finalize(a);
+    fx_release(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -533,6 +572,7 @@ int main(void)
         T(conditional_update_has_one_winner),
         T(pool_waits_for_a_free_connection),
         T(reconnects_after_connection_loss),
+        T(reused_and_nested_statements_stay_independent),
     };
     int failed = cmocka_run_group_tests_name("db/pure", pure, NULL, NULL);
 
