@@ -38,6 +38,10 @@ static const struct cli_cmd commands[] = {
     {"db", cli_db, NEED_CONFIG | NEED_STORE,
      "porch db migrate [options]\n"
      "Applies pending schema migrations (serve and init also do this at start-up).\n"},
+    {"backup", cli_backup, NEED_CONFIG | NEED_STORE,
+     "porch backup --to FILE [options]\n"
+     "Writes a consistent copy of the SQLite store to a new file (mode 0600) while porch serve\n"
+     "keeps running. PostgreSQL stores are backed up with pg_dump.\n"},
     {"version", cmd_version, 0, "porch version\nPrints the version.\n"},
     {"help", cmd_help, 0,
      "porch help [COMMAND|options]\n"

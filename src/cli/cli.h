@@ -66,5 +66,6 @@ int cli_init(struct cli *c);
 int cli_tenant(struct cli *c);
 int cli_keys(struct cli *c);
 int cli_db(struct cli *c);
+int cli_backup(struct cli *c);
 
 #endif

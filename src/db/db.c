@@ -234,6 +234,15 @@ enum porch_err db_ping(struct db_conn *c)
     return db_exec(c, "SELECT 1");
 }
 
+enum porch_err db_backup(struct db_conn *c, const char *dest, struct porch_error *e)
+{
+    if (!c->db->drv->backup)
+        return PORCH_ERROR_SET(e, PORCH_E_UNSUPPORTED,
+                               "the %s store is backed up with its own tools (pg_dump)",
+                               c->db->drv->name);
+    return c->db->drv->backup(c->impl, dest, e);
+}
+
 /* ---- transactions ---- */
 
 enum porch_err db_begin(struct db_conn *c, bool write)

@@ -109,6 +109,13 @@ enum porch_err db_exec(struct db_conn *c, const char *sql);
  * several processes at once.
  */
 enum porch_err db_migrate(struct db *db, int *applied, struct porch_error *e);
+/**
+ * Writes a consistent copy of a SQLite store to a new file at dest (mode 0600) with SQLite's
+ * online backup API, while the server keeps running. An existing dest is never overwritten
+ * (PORCH_E_CONFLICT). PostgreSQL: PORCH_E_UNSUPPORTED (use pg_dump). Detail in e.
+ */
+enum porch_err db_backup(struct db_conn *c, const char *dest, struct porch_error *e);
+
 /** Highest applied migration number (0 for an empty database). */
 enum porch_err db_schema_version(struct db_conn *c, int *version);
 

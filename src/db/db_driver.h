@@ -67,6 +67,9 @@ struct db_driver {
     bool (*col_is_null)(void *stmt, int col);
     void (*reset)(void *stmt);
     void (*finalize)(void *stmt);
+
+    /* Copies the whole database, consistently, into a new file at dest (NULL: unsupported). */
+    enum porch_err (*backup)(void *impl, const char *dest, struct porch_error *e);
 };
 
 extern const struct db_driver db_sqlite_driver;

@@ -11,11 +11,13 @@
  * request, and compiling them again each time costs more than running most of them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -390,6 +392,51 @@ static enum porch_err sq_migration_lock(void *impl)
     return PORCH_OK; /* BEGIN IMMEDIATE already holds the database write lock */
 }
 
+/* Copies page by page, letting writers in between steps; a busy source is waited out. */
+static enum porch_err copy_pages(sqlite3 *src, sqlite3 *dst, struct porch_error *e)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    int rc;
+
+    if (!b)
+        return PORCH_ERROR_SET(e, PORCH_E_IO, "cannot start the backup: %s", sqlite3_errmsg(dst));
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            db_sleep_ms(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        return PORCH_ERROR_SET(e, PORCH_E_IO, "backup failed: %s", sqlite3_errstr(rc));
+    return PORCH_OK;
+}
+
+static enum porch_err sq_backup(void *impl, const char *dest, struct porch_error *e)
+{
+    struct sq_conn *c = impl;
+    enum porch_err err;
+    sqlite3 *dst = NULL;
+    int fd;
+
+    /* create it ourselves, exclusively and private, so nothing is overwritten or exposed */
+    fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return PORCH_ERROR_SET(e, errno == EEXIST ? PORCH_E_CONFLICT : PORCH_E_IO,
+                               "cannot create '%s': %s", dest, strerror(errno));
+    close(fd);
+    if (sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        err = PORCH_ERROR_SET(e, PORCH_E_IO, "cannot open '%s': %s", dest,
+                              dst ? sqlite3_errmsg(dst) : "out of memory");
+        goto out;
+    }
+    err = copy_pages(c->db, dst, e);
+out:
+    sqlite3_close(dst);
+    if (err != PORCH_OK)
+        unlink(dest);
+    return err;
+}
+
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .kind = DB_SQLITE,
@@ -415,4 +462,5 @@ const struct db_driver db_sqlite_driver = {
     .col_is_null = sq_col_is_null,
     .reset = sq_reset,
     .finalize = sq_finalize,
+    .backup = sq_backup,
 };
