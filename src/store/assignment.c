@@ -66,7 +66,6 @@ out:
     return err;
 }
 
-
 static enum porch_err read_row(struct db_stmt *st, struct assignment_row *a)
 {
     enum porch_err err;
@@ -115,21 +114,8 @@ out:
 
 enum porch_err store_assignment_delete(struct db_conn *c, const char *tenant_id, const char *id)
 {
-    enum porch_err err;
-    struct db_stmt *st = NULL;
-    bool row;
-
-    err = db_prepare(c, "DELETE FROM app_role_assignments WHERE tenant_id = ? AND id = ?", &st);
-    if (err != PORCH_OK)
-        goto out;
-    db_bind_text(st, 1, tenant_id);
-    db_bind_text(st, 2, id);
-    err = db_step(st, &row);
-    if (err == PORCH_OK && db_changes(st) == 0)
-        err = PORCH_E_NOT_FOUND;
-out:
-    db_finalize(st);
-    return err;
+    return store_delete_one(c, "DELETE FROM app_role_assignments WHERE tenant_id = ? AND id = ?",
+                            tenant_id, id);
 }
 
 struct each_ctx {

@@ -108,21 +108,8 @@ enum porch_err store_extprop_get_by_name(struct db_conn *c, const char *tenant_i
 
 enum porch_err store_extprop_delete(struct db_conn *c, const char *tenant_id, const char *id)
 {
-    enum porch_err err;
-    struct db_stmt *st = NULL;
-    bool row;
-
-    err = db_prepare(c, "DELETE FROM extension_properties WHERE tenant_id = ? AND id = ?", &st);
-    if (err != PORCH_OK)
-        goto out;
-    db_bind_text(st, 1, tenant_id);
-    db_bind_text(st, 2, id);
-    err = db_step(st, &row);
-    if (err == PORCH_OK && db_changes(st) == 0)
-        err = PORCH_E_NOT_FOUND;
-out:
-    db_finalize(st);
-    return err;
+    return store_delete_one(c, "DELETE FROM extension_properties WHERE tenant_id = ? AND id = ?",
+                            tenant_id, id);
 }
 
 struct each_ctx {

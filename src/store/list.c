@@ -128,3 +128,23 @@ char *store_col_dup(struct db_stmt *st, int col)
     const char *s = db_col_text(st, col);
     return xstrdup(s ? s : "");
 }
+
+enum porch_err store_delete_one(struct db_conn *c, const char *sql, const char *tenant_id,
+                                const char *key)
+{
+    enum porch_err err;
+    struct db_stmt *st = NULL;
+    bool row;
+
+    err = db_prepare(c, sql, &st);
+    if (err != PORCH_OK)
+        goto out;
+    db_bind_text(st, 1, tenant_id);
+    db_bind_text(st, 2, key);
+    err = db_step(st, &row);
+    if (err == PORCH_OK && db_changes(st) == 0)
+        err = PORCH_E_NOT_FOUND;
+out:
+    db_finalize(st);
+    return err;
+}

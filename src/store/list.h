@@ -50,6 +50,13 @@ enum porch_err store_list_run(struct db_conn *c, const struct store_list_spec *s
 enum porch_err store_get_one(struct db_conn *c, const char *sql, const char *tenant_id,
                              const char *key, store_list_row_fn read, void *out);
 
+/**
+ * Runs a DELETE whose two placeholders are the tenant id and a key. PORCH_E_NOT_FOUND when it
+ * deleted nothing.
+ */
+enum porch_err store_delete_one(struct db_conn *c, const char *sql, const char *tenant_id,
+                                const char *key);
+
 /** Copies text column col of the current row ("" for NULL). Caller frees. */
 char *store_col_dup(struct db_stmt *st, int col);
 
