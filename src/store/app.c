@@ -58,8 +58,9 @@ out:
 
 
 /* Reads APP_COLS of the current row into a (zeroed here); strings are copies. */
-static enum porch_err read_row(struct db_stmt *st, struct app_row *a)
+static enum porch_err read_row(struct db_stmt *st, void *out)
 {
+    struct app_row *a = out;
     enum porch_err err;
 
     memset(a, 0, sizeof(*a));
@@ -76,17 +77,11 @@ static enum porch_err read_row(struct db_stmt *st, struct app_row *a)
     return PORCH_OK;
 }
 
-/* store_get_one's reader. */
-static enum porch_err read_one(struct db_stmt *st, void *out)
-{
-    return read_row(st, out);
-}
-
 static enum porch_err get_one(struct db_conn *c, const char *sql, const char *tenant_id,
                               const char *key, struct app_row *out)
 {
     memset(out, 0, sizeof(*out));
-    return store_get_one(c, sql, tenant_id, key, read_one, out);
+    return store_get_one(c, sql, tenant_id, key, read_row, out);
 }
 
 enum porch_err store_app_get(struct db_conn *c, const char *tenant_id, const char *id,

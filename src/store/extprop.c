@@ -55,8 +55,9 @@ out:
     return err;
 }
 
-static enum porch_err read_row(struct db_stmt *st, struct extprop_row *x)
+static enum porch_err read_row(struct db_stmt *st, void *out)
 {
+    struct extprop_row *x = out;
     enum porch_err err;
     const char *t;
 
@@ -78,17 +79,11 @@ static enum porch_err read_row(struct db_stmt *st, struct extprop_row *x)
     return PORCH_OK;
 }
 
-/* store_get_one's reader. */
-static enum porch_err read_one(struct db_stmt *st, void *out)
-{
-    return read_row(st, out);
-}
-
 static enum porch_err get_one(struct db_conn *c, const char *sql, const char *tenant_id,
                               const char *key, struct extprop_row *out)
 {
     memset(out, 0, sizeof(*out));
-    return store_get_one(c, sql, tenant_id, key, read_one, out);
+    return store_get_one(c, sql, tenant_id, key, read_row, out);
 }
 
 enum porch_err store_extprop_get(struct db_conn *c, const char *tenant_id, const char *id,

@@ -121,8 +121,9 @@ out:
 }
 
 
-static enum porch_err read_row(struct db_stmt *st, struct sp_row *s)
+static enum porch_err read_row(struct db_stmt *st, void *out)
 {
+    struct sp_row *s = out;
     enum porch_err err;
 
     memset(s, 0, sizeof(*s));
@@ -140,17 +141,11 @@ static enum porch_err read_row(struct db_stmt *st, struct sp_row *s)
     return PORCH_OK;
 }
 
-/* store_get_one's reader. */
-static enum porch_err read_one(struct db_stmt *st, void *out)
-{
-    return read_row(st, out);
-}
-
 static enum porch_err get_one(struct db_conn *c, const char *sql, const char *tenant_id,
                               const char *key, struct sp_row *out)
 {
     memset(out, 0, sizeof(*out));
-    return store_get_one(c, sql, tenant_id, key, read_one, out);
+    return store_get_one(c, sql, tenant_id, key, read_row, out);
 }
 
 enum porch_err store_sp_get(struct db_conn *c, const char *tenant_id, const char *id,
