@@ -65,6 +65,8 @@ static const struct opt opts[] = {
     {"json-max-depth", OPT_UINT, O(json_max_depth), "32", 2, 256, "deepest nesting accepted in JSON bodies"},
     {"drain-timeout", OPT_UINT, O(drain_timeout), "20", 0, 600,
      "seconds SIGTERM waits for in-flight requests before stopping"},
+    {"purge-interval", OPT_UINT, O(purge_interval), "600", 0, 86400,
+     "seconds between deletions of expired sessions, journeys, codes, tokens and lockout counters, and of sign-in logs older than 30 days (0: never)"},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))

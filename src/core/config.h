@@ -46,6 +46,7 @@ struct config {
     size_t max_body;         /* default body limit for routes that take one */
     unsigned json_max_depth;
     unsigned drain_timeout;  /* seconds SIGTERM waits for in-flight requests */
+    unsigned purge_interval; /* seconds between expiry purges (store/purge.h); 0 = none */
 };
 
 /**

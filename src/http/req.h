@@ -53,6 +53,8 @@ struct req {
     const char *client_request_id;  /* the client's client-request-id, if a valid GUID */
     void *user;                     /* for handlers: anything they stash for later stages */
     struct graph_auth *auth;        /* R_GRAPH routes: the verified caller (arena-owned), else NULL */
+    struct kvlist cookies;          /* Cookie headers, parsed by req_cookie() (http/cookie.h) */
+    bool cookies_parsed;            /* cookies is filled (false in a zeroed req) */
 };
 
 enum resp_header_flags { RESP_HEADER_REPLACE = 1 << 0 };
