@@ -179,7 +179,7 @@ enum porch_err http_error_graph_status(struct req *r, struct resp *rs, enum porc
     return err;
 }
 
-static enum porch_err html_escape(struct sbuf *sb, const char *s)
+enum porch_err http_html_escape(struct sbuf *sb, const char *s)
 {
     enum porch_err err = PORCH_OK;
 
@@ -225,11 +225,11 @@ static void html_render(struct req *r, struct resp *rs, unsigned status, const c
     sbuf_init(&sb, 16 * 1024);
     err = sbuf_adds(&sb, html_head);
     if (err == PORCH_OK)
-        err = html_escape(&sb, message);
+        err = http_html_escape(&sb, message);
     if (err == PORCH_OK)
         err = sbuf_adds(&sb, "</p><p><small>Request ID: ");
     if (err == PORCH_OK)
-        err = html_escape(&sb, safe(r->request_id));
+        err = http_html_escape(&sb, safe(r->request_id));
     if (err == PORCH_OK)
         err = sbuf_adds(&sb, "</small></p></main></body></html>\n");
     add_common_headers(rs, status);

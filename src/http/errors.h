@@ -70,4 +70,7 @@ void http_error_render_status(struct req *r, struct resp *rs, enum porch_err err
  */
 enum porch_err http_error_page_get(struct req *r, struct resp *rs);
 
+/** Appends s to sb with & < > " ' replaced by character references (for handlers that build small HTML by hand). */
+enum porch_err http_html_escape(struct sbuf *sb, const char *s);
+
 #endif

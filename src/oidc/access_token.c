@@ -67,12 +67,18 @@ enum porch_err access_token_claims_json(const struct access_token_claims *c, cha
         err = add_str(&sb, "azpacr", c->azpacr);
     if (err == PORCH_OK && c->idtyp)
         err = add_str(&sb, "idtyp", c->idtyp);
+    if (err == PORCH_OK && c->name)
+        err = add_str(&sb, "name", c->name);
     if (err == PORCH_OK)
         err = add_str(&sb, "oid", c->oid);
+    if (err == PORCH_OK && c->preferred_username)
+        err = add_str(&sb, "preferred_username", c->preferred_username);
     if (err == PORCH_OK)
         err = add_roles(&sb, c->roles, c->nroles);
+    if (err == PORCH_OK && c->scp)
+        err = add_str(&sb, "scp", c->scp);
     if (err == PORCH_OK)
-        err = add_str(&sb, "sub", c->oid);
+        err = add_str(&sb, "sub", c->sub ? c->sub : c->oid);
     if (err == PORCH_OK)
         err = add_str(&sb, "tid", c->tid);
     if (err == PORCH_OK)

@@ -26,6 +26,10 @@ struct access_token_claims {
     const char *azp;          /* the client's appId */
     const char *azpacr;       /* "0" public, "1" secret, "2" certificate */
     const char *idtyp;        /* "app" for app-only tokens, NULL to leave out */
+    const char *sub;          /* NULL: same as oid (app-only); user tokens: the pairwise subject */
+    const char *scp;          /* delegated scopes, space-separated; NULL to leave out */
+    const char *name;         /* user tokens with the profile scope; NULL to leave out */
+    const char *preferred_username; /* likewise */
     const char *const *roles; /* role values; none means no roles claim */
     size_t nroles;
     int64_t iat; /* also nbf */
@@ -34,7 +38,8 @@ struct access_token_claims {
 
 /**
  * Writes the claims as compact JSON into *json (caller frees): aud, iss, iat, nbf, exp, azp,
- * azpacr, idtyp, oid, roles, sub, tid, uti (16 random bytes, base64url), ver "2.0".
+ * azpacr, idtyp, name, oid, preferred_username, roles, scp, sub, tid, uti (16 random bytes,
+ * base64url), ver "2.0"; optional members are left out when NULL.
  * PORCH_E_TOO_BIG past ACCESS_TOKEN_MAX_CLAIMS, PORCH_E_INVALID for a missing member.
  */
 enum porch_err access_token_claims_json(const struct access_token_claims *c, char **json);

@@ -23,6 +23,9 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "crypto/ct.h"
+#include "crypto/digest.h"
+#include "crypto/secretbox.h"
 #include "db/db.h"
 #include "directory/keyring.h"
 #include "store/key.h"
@@ -43,6 +46,8 @@ struct oidc {
     const struct config *cfg;
     struct db *db;
     const struct secretbox *sb;
+    unsigned char subject_key[SECRETBOX_KEY_LEN]; /* pairwise subjects */
+    unsigned char page_key[SECRETBOX_KEY_LEN];    /* hosted-page MACs (logout CSRF) */
     pthread_rwlock_t lock;
     struct entry *slots[CACHE_SLOTS];
     size_t count;
@@ -54,6 +59,11 @@ struct oidc *oidc_new(const struct config *cfg, struct db *db, const struct secr
     o->cfg = cfg;
     o->db = db;
     o->sb = sb;
+    /* without a master key (tests that sign nothing) the keys are fixed and say so */
+    if (!sb || secretbox_derive(sb, "porch-pairwise-subject-v1", o->subject_key) != PORCH_OK)
+        digest_sha256("porch-pairwise-subject-without-master-key", 41, o->subject_key);
+    if (!sb || secretbox_derive(sb, "porch-page-mac-v1", o->page_key) != PORCH_OK)
+        digest_sha256("porch-page-mac-without-master-key", 33, o->page_key);
     pthread_rwlock_init(&o->lock, NULL);
     return o;
 }
@@ -83,7 +93,19 @@ void oidc_free(struct oidc *o)
         return;
     clear_locked(o);
     pthread_rwlock_destroy(&o->lock);
+    ct_cleanse(o->subject_key, sizeof(o->subject_key));
+    ct_cleanse(o->page_key, sizeof(o->page_key));
     free(o);
+}
+
+const unsigned char *oidc_subject_key(const struct oidc *o)
+{
+    return o->subject_key;
+}
+
+const unsigned char *oidc_page_key(const struct oidc *o)
+{
+    return o->page_key;
 }
 
 static size_t hash(const char *s)

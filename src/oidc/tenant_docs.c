@@ -37,7 +37,8 @@ static json_t *discovery_json(const struct config *cfg, const struct tenant *t, 
 {
     static const char *const auth_methods[] = {"client_secret_post", "private_key_jwt",
                                                "client_secret_basic", NULL};
-    static const char *const modes[] = {"query", "form_post", NULL};
+    static const char *const modes[] = {"query", "fragment", "form_post", NULL};
+    static const char *const prompts[] = {"none", "login", "select_account", "create", NULL};
     static const char *const scopes[] = {"openid", "profile", "email", "offline_access", NULL};
     static const char *const grants[] = {"authorization_code", "refresh_token",
                                          "client_credentials", NULL};
@@ -60,6 +61,12 @@ static json_t *discovery_json(const struct config *cfg, const struct tenant *t, 
     set_url(d, "jwks_uri", base, t->id, "/discovery/v2.0/keys");
     set_url(d, "userinfo_endpoint", base, t->id, "/openid/v2.0/userinfo");
     set_url(d, "end_session_endpoint", base, t->id, "/oauth2/v2.0/logout");
+    set_url(d, "revocation_endpoint", base, t->id, "/oauth2/v2.0/revoke");
+    json_object_set_new(d, "revocation_endpoint_auth_methods_supported",
+                        strings(auth_methods));
+    json_object_set_new(d, "prompt_values_supported", strings(prompts));
+    json_object_set_new(d, "http_logout_supported", json_false());
+    json_object_set_new(d, "frontchannel_logout_supported", json_false());
     json_object_set_new(d, "response_modes_supported", strings(modes));
     json_object_set_new(d, "response_types_supported", strings(code));
     json_object_set_new(d, "subject_types_supported", strings(pairwise));

@@ -21,6 +21,12 @@
 #include "oidc/access_token.h"
 #include "oidc/client_auth.h"
 #include "oidc/tenant_docs.h"
+#include "oidc/user_token.h"
+#include "oidc/signin_record.h"
+#include "core/words.h"
+#include "core/b64.h"
+#include "crypto/digest.h"
+#include "crypto/ct.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -31,7 +37,11 @@
 #include "http/errors.h"
 #include "http/req.h"
 #include "http/server.h"
+#include "store/app.h"
 #include "store/assignment.h"
+#include "store/authcode.h"
+#include "store/refresh.h"
+#include "store/user.h"
 #include "store/credential.h"
 #include "store/sp.h"
 #include "core/banned.h"
@@ -394,6 +404,412 @@ static enum porch_err client_credentials(struct token_ctx *t)
     return issue(t);
 }
 
+/* --- user grants: authorization_code and refresh_token ------------------------------------- */
+
+/* Absolute lifetime of a refresh chain (security-baseline.md). */
+#define REFRESH_LIFETIME     (90 * 86400)
+#define REFRESH_LIFETIME_SPA (24 * 3600)
+
+/* What the two user grants hand to issue_user. */
+struct user_grant {
+    const char *scope;
+    const char *resource;
+    const char *nonce;
+    const char *sid;
+    const char *grant_id;
+    const char *user_id;
+    const char *refresh; /* the successor from a rotation; NULL: issue one if offline_access */
+    int64_t auth_time;
+    bool client_info;
+    bool spa;
+};
+
+
+/* True when uri is one of the application's spa redirect URIs. */
+static bool is_spa_uri(const char *app_data, const char *uri)
+{
+    json_t *j = json_loads(app_data ? app_data : "{}", 0, NULL), *v;
+    bool found = false;
+    size_t i;
+
+    json_array_foreach(json_object_get(json_object_get(j, "spa"), "redirectUris"), i, v)
+    {
+        if (json_is_string(v) && uri && strcmp(json_string_value(v), uri) == 0)
+            found = true;
+    }
+    json_decref(j);
+    return found;
+}
+
+/* True when the application can be a public client at all (spa or publicClient URIs). */
+static bool can_be_public(const char *app_data)
+{
+    json_t *j = json_loads(app_data ? app_data : "{}", 0, NULL);
+    bool yes = json_array_size(json_object_get(json_object_get(j, "spa"), "redirectUris")) > 0 ||
+               json_array_size(
+                   json_object_get(json_object_get(j, "publicClient"), "redirectUris")) > 0 ||
+               json_is_true(json_object_get(j, "isFallbackPublicClient"));
+
+    json_decref(j);
+    return yes;
+}
+
+static enum porch_err confidential_only(struct token_ctx *t)
+{
+    return oauth_fail(t, "invalid_client", 7000218,
+                      "The request body must contain the following parameter: "
+                      "'client_assertion' or 'client_secret'.");
+}
+
+/*
+ * Identifies the client of a user grant: authenticated when it sent credentials, else a
+ * public client whose application has public redirect URIs. *authed says which.
+ */
+static enum porch_err user_client(struct token_ctx *t, struct db_conn *c, bool *authed)
+{
+    enum porch_err err;
+
+    *authed = t->auth.method != CLIENT_AUTH_NONE;
+    if (*authed)
+        return authenticate(t, c);
+    err = store_credential_client(c, t->d->tenant.id, t->auth.client_id, true, &t->client);
+    if (err == PORCH_E_NOT_FOUND)
+        return secret_fail(t, CREDENTIALS_UNKNOWN_CLIENT);
+    if (err != PORCH_OK)
+        return err;
+    if (!can_be_public(t->client.app_data))
+        return confidential_only(t);
+    if (!t->client.sp_id[0] && (err = first_use(t, c)) != PORCH_OK)
+        return err;
+    if (!t->client.sp_enabled)
+        return oauth_fail(
+            t, "unauthorized_client", 7000112,
+            arena_printf(t->r->arena, "Application '%s' is disabled.", t->auth.client_id));
+    t->azpacr = "0";
+    return PORCH_OK;
+}
+
+static enum porch_err invalid_grant(struct token_ctx *t, unsigned aadsts, const char *desc)
+{
+    return oauth_fail(t, "invalid_grant", aadsts, desc);
+}
+
+#define MSG_EXPIRED_GRANT                                                                          \
+    "The provided authorization code or refresh token has expired due to inactivity. Send a "    \
+    "new interactive authorization request for this user and resource."
+
+/* The client_info member: base64url of {"uid":"<oid>","utid":"<tid>"}. */
+static const char *client_info(struct token_ctx *t, const char *oid)
+{
+    char json[128], *out = arena_alloc(t->r->arena, 200);
+    int n = snprintf(json, sizeof(json), "{\"uid\":\"%s\",\"utid\":\"%s\"}", oid, t->d->tenant.id);
+
+    b64url_encode(json, (size_t)n, out, 200);
+    return out;
+}
+
+/* The roles user_id holds on the resource, into t->roles (through map_roles). */
+static enum porch_err user_roles(struct token_ctx *t, struct db_conn *c, const char *resource,
+                                 const char *user_id)
+{
+    enum porch_err err = store_assignment_resource_roles(c, t->d->tenant.id, resource, user_id,
+                                                         true, &t->grant);
+
+    if (err == PORCH_E_NOT_FOUND)
+        return oauth_fail(t, "invalid_resource", 500011,
+                          arena_printf(t->r->arena,
+                                       "The resource principal named %s was not found in the "
+                                       "tenant named %s.",
+                                       resource, t->d->tenant.id));
+    if (err == PORCH_OK)
+        map_roles(t);
+    return err;
+}
+
+/* Loads the user, refreshes roles, issues the refresh token if due, signs and answers. */
+static enum porch_err issue_user(struct token_ctx *t, struct db_conn *c, struct user_grant *g)
+{
+    unsigned life = t->r->srv->cfg->token_lifetime;
+    int64_t now = clock_now();
+    struct user_row user;
+    char sub[USER_TOKEN_SUB_LEN], rt[STORE_REFRESH_TOKEN_LEN];
+    char *id_token = NULL, *access = NULL;
+    const char *ci = req_form(t->r, "client_info");
+    json_t *body = NULL;
+    enum porch_err err;
+
+    memset(&user, 0, sizeof(user));
+    rt[0] = '\0';
+    err = store_user_get(c, t->d->tenant.id, g->user_id, &user);
+    if (err == PORCH_E_NOT_FOUND || (err == PORCH_OK && !user.account_enabled)) {
+        (void)store_refresh_grant_revoke(c, t->d->tenant.id, g->grant_id, now);
+        err = invalid_grant(t, 50057, "The user account is disabled or no longer exists.");
+        goto out;
+    }
+    if (err == PORCH_OK)
+        err = user_roles(t, c, g->resource, user.id);
+    if (err == PORCH_OK && !g->refresh && words_has(g->scope, "offline_access")) {
+        struct refresh_row rr;
+        memset(&rr, 0, sizeof(rr));
+        snprintf(rr.tenant_id, sizeof(rr.tenant_id), "%s", t->d->tenant.id);
+        snprintf(rr.grant_id, sizeof(rr.grant_id), "%s", g->grant_id);
+        snprintf(rr.client_id, sizeof(rr.client_id), "%s", t->auth.client_id);
+        snprintf(rr.user_id, sizeof(rr.user_id), "%s", user.id);
+        rr.scope = arena_strdup(t->r->arena, g->scope);
+        rr.absolute_expires_at = now + (g->spa ? REFRESH_LIFETIME_SPA : REFRESH_LIFETIME);
+        err = store_refresh_issue(c, &rr, now, REFRESH_LIFETIME, rt);
+    }
+    if (err != PORCH_OK)
+        goto out;
+    if (!t->d->signing_key) {
+        err = oauth_fail(t, "server_error", 50000, NULL);
+        goto out;
+    }
+    user_token_subject(oidc_subject_key(t->r->srv->oidc), t->d->tenant.id, t->auth.client_id,
+                       user.id, sub);
+    {
+        struct user_token_input in = {.key = t->d->signing_key,
+                                      .iss = t->d->issuer,
+                                      .tid = t->d->tenant.id,
+                                      .client_id = t->auth.client_id,
+                                      .azpacr = t->azpacr,
+                                      .resource = g->resource,
+                                      .scope = g->scope,
+                                      .user = &user,
+                                      .sub = sub,
+                                      .nonce = g->nonce,
+                                      .auth_time = g->auth_time,
+                                      .sid = g->sid,
+                                      .roles = t->roles,
+                                      .nroles = t->nroles,
+                                      .now = now,
+                                      .lifetime = life};
+        err = user_token_access(&in, &access);
+        if (err == PORCH_OK && words_has(g->scope, "openid"))
+            err = user_token_id(&in, &id_token);
+    }
+    if (err != PORCH_OK) {
+        err = oauth_fail(t, "server_error", 50000, NULL);
+        goto out;
+    }
+    body = json_object();
+    json_object_set_new(body, "token_type", json_string("Bearer"));
+    json_object_set_new(body, "scope", json_string(g->scope));
+    json_object_set_new(body, "expires_in", json_integer(life));
+    json_object_set_new(body, "ext_expires_in", json_integer(life));
+    json_object_set_new(body, "access_token", json_string(access));
+    if (g->refresh || rt[0])
+        json_object_set_new(body, "refresh_token", json_string(g->refresh ? g->refresh : rt));
+    if (id_token)
+        json_object_set_new(body, "id_token", json_string(id_token));
+    if (g->client_info || (ci && strcmp(ci, "1") == 0))
+        json_object_set_new(body, "client_info", json_string(client_info(t, user.id)));
+    err = resp_json(t->rs, 200, body);
+    body = NULL;
+    resp_header_set(t->rs, "Cache-Control", "no-store");
+    resp_header_set(t->rs, "Pragma", "no-cache");
+out:
+    json_decref(body);
+    free(id_token);
+    free(access);
+    ct_cleanse(rt, sizeof(rt));
+    store_user_row_release(&user);
+    return err;
+}
+
+/* RFC 7636 §4.6: BASE64URL(SHA256(verifier)) == challenge, in constant time. */
+static bool pkce_ok(const char *challenge, const char *verifier)
+{
+    char computed[DIGEST_SHA256_B64URL_LEN];
+    size_t n = verifier ? strlen(verifier) : 0;
+
+    if (n < 43 || n > 128 ||
+        strspn(verifier, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") !=
+            n ||
+        digest_sha256_b64url(verifier, computed) != PORCH_OK)
+        return false;
+    return strlen(computed) == strlen(challenge) &&
+           ct_compare(computed, challenge, strlen(challenge)) == 0;
+}
+
+/* Checks a won code against the request; on failure revokes its grant and answers. */
+static enum porch_err check_code(struct token_ctx *t, struct db_conn *c,
+                                 const struct authcode_row *row, bool authed)
+{
+    const char *uri = req_form(t->r, "redirect_uri"), *verifier = req_form(t->r, "code_verifier");
+    enum porch_err err = PORCH_OK;
+
+    if (!row->public_client && !authed)
+        err = confidential_only(t);
+    else if (!uri || strcmp(uri, row->redirect_uri) != 0)
+        err = invalid_grant(t, 500112,
+                            "The redirect_uri does not match the one used in the authorization "
+                            "request.");
+    else if (row->code_challenge && !verifier)
+        err = invalid_grant(t, 501481,
+                            "The Code_Verifier is missing: the authorization request had a "
+                            "code_challenge.");
+    else if (row->code_challenge && !pkce_ok(row->code_challenge, verifier))
+        err = invalid_grant(t, 501481,
+                            "The Code_Verifier does not match the code_challenge supplied in "
+                            "the authorization request.");
+    else if (!row->code_challenge && verifier)
+        err = invalid_grant(t, 501481,
+                            "A code_verifier was sent, but the authorization request had no "
+                            "code_challenge.");
+    if (err != PORCH_OK)
+        (void)store_refresh_grant_revoke(c, t->d->tenant.id, row->grant_id, clock_now());
+    return err;
+}
+
+static enum porch_err authorization_code(struct token_ctx *t)
+{
+    struct client_auth_fail fail;
+    const char *code = req_form(t->r, "code");
+    struct authcode_row row;
+    struct db_conn *c = NULL;
+    bool authed = false;
+    enum porch_err err;
+
+    memset(&row, 0, sizeof(row));
+    if (client_auth_parse(t->r, &t->auth, &fail) != PORCH_OK)
+        return oauth_fail(t, fail.error, fail.aadsts, fail.description);
+    if (!code || !*code)
+        return missing(t, "code");
+    if (!req_form(t->r, "redirect_uri"))
+        return missing(t, "redirect_uri");
+    err = db_acquire(t->r->srv->db, &c);
+    if (err == PORCH_OK)
+        err = user_client(t, c, &authed);
+    if (err == PORCH_OK) {
+        err = strlen(code) < STORE_AUTHCODE_LEN
+                  ? store_authcode_consume(c, t->d->tenant.id, t->auth.client_id, code,
+                                           clock_now(), &row)
+                  : PORCH_E_NOT_FOUND;
+        if (err == PORCH_E_CONFLICT) {
+            (void)store_refresh_grant_revoke(c, t->d->tenant.id, row.grant_id, clock_now());
+            log_warn("authorization code of client '%s' redeemed twice: grant %s revoked",
+                     t->auth.client_id, row.grant_id);
+            err = invalid_grant(t, 54005,
+                                "OAuth2 Authorization code was already redeemed, please retry "
+                                "with a new valid code or use an existing refresh token.");
+        } else if (err == PORCH_E_NOT_FOUND) {
+            err = invalid_grant(t, 70008, MSG_EXPIRED_GRANT);
+        } else if (err == PORCH_OK) {
+            err = check_code(t, c, &row, authed);
+        }
+    }
+    if (err == PORCH_OK) {
+        struct user_grant g = {.scope = row.scope,
+                               .resource = row.resource,
+                               .nonce = row.nonce,
+                               .sid = row.session_id[0] ? row.session_id : NULL,
+                               .grant_id = row.grant_id,
+                               .user_id = row.user_id,
+                               .auth_time = row.auth_time,
+                               .client_info = row.client_info,
+                               .spa = row.public_client &&
+                                      is_spa_uri(t->client.app_data, row.redirect_uri)};
+        err = issue_user(t, c, &g);
+    }
+    if (c)
+        db_release(c);
+    store_authcode_row_release(&row);
+    return err;
+}
+
+/* A scope parameter on refresh may narrow what was granted, never widen it. */
+static enum porch_err refresh_scope(struct token_ctx *t, const char *granted)
+{
+    const char *p = req_form(t->r, "scope");
+
+    while (p && *p) {
+        size_t n = strcspn(p, " ");
+        const char *s = arena_strndup(t->r->arena, p, n), *name = strrchr(s, '/');
+        p += n + strspn(p + n, " ");
+        name = name ? name + 1 : s;
+        if (n && !words_has(granted, name) && strcmp(name, ".default") != 0 &&
+            strcmp(s, "openid") != 0 && strcmp(s, "profile") != 0 &&
+            strcmp(s, "offline_access") != 0 && strcmp(s, "email") != 0)
+            return oauth_fail(t, "invalid_grant", 65001,
+                              arena_printf(t->r->arena,
+                                           "The refresh token was not issued for the scope "
+                                           "%.256s. Send an interactive authorization request "
+                                           "for this user and resource.",
+                                           s));
+    }
+    return PORCH_OK;
+}
+
+static enum porch_err refresh_token(struct token_ctx *t)
+{
+    struct client_auth_fail fail;
+    const char *token = req_form(t->r, "refresh_token");
+    char successor[STORE_REFRESH_TOKEN_LEN];
+    struct refresh_row row;
+    struct db_conn *c = NULL;
+    bool authed = false;
+    enum porch_err err;
+
+    memset(&row, 0, sizeof(row));
+    successor[0] = '\0';
+    if (client_auth_parse(t->r, &t->auth, &fail) != PORCH_OK)
+        return oauth_fail(t, fail.error, fail.aadsts, fail.description);
+    if (!token || !*token)
+        return missing(t, "refresh_token");
+    err = db_acquire(t->r->srv->db, &c);
+    if (err == PORCH_OK)
+        err = user_client(t, c, &authed);
+    if (err == PORCH_OK) {
+        err = strlen(token) < STORE_REFRESH_TOKEN_LEN
+                  ? store_refresh_rotate(c, t->d->tenant.id, t->auth.client_id, token,
+                                         clock_now(), REFRESH_LIFETIME, &row, successor)
+                  : PORCH_E_NOT_FOUND;
+        if (err == PORCH_E_CONFLICT) {
+            log_warn("refresh token of client '%s' reused: grant %s revoked", t->auth.client_id,
+                     row.grant_id);
+            err = invalid_grant(t, 70008,
+                                "The refresh token has been revoked because it was used "
+                                "before. Send a new interactive authorization request for this "
+                                "user and resource.");
+        } else if (err == PORCH_E_NOT_FOUND) {
+            err = invalid_grant(t, 70008, MSG_EXPIRED_GRANT);
+        } else if (err == PORCH_OK && !row.public_client && !authed) {
+            (void)store_refresh_grant_revoke(c, t->d->tenant.id, row.grant_id, clock_now());
+            err = confidential_only(t);
+        } else if (err == PORCH_OK) {
+            err = refresh_scope(t, row.scope);
+        }
+    }
+    if (err == PORCH_OK) {
+        struct user_grant g = {.scope = row.scope,
+                               .resource = row.resource[0] ? row.resource : GRAPH_APP_ID,
+                               .sid = row.session_id[0] ? row.session_id : NULL,
+                               .grant_id = row.grant_id,
+                               .user_id = row.user_id,
+                               .refresh = successor,
+                               .auth_time = row.auth_time};
+        err = issue_user(t, c, &g);
+    }
+    if (c && (err == PORCH_OK || t->rs->status == 400)) {
+        /* refreshes are the non-interactive sign-ins of the log */
+        struct signin_record rec = {.tenant_id = t->d->tenant.id,
+                                    .user_id = row.user_id[0] ? row.user_id : NULL,
+                                    .app_id = t->auth.client_id,
+                                    .resource_id = row.resource[0] ? row.resource : NULL,
+                                    .interactive = false,
+                                    .error_code = err == PORCH_OK ? 0 : SIGNIN_REFRESH_INVALID,
+                                    .failure_reason = "The refresh token is invalid, expired "
+                                                      "or revoked."};
+        signin_record(t->r, c, &rec);
+    }
+    if (c)
+        db_release(c);
+    ct_cleanse(successor, sizeof(successor));
+    store_refresh_row_release(&row);
+    return err;
+}
+
 typedef enum porch_err (*grant_fn)(struct token_ctx *t);
 
 /* Grant types this endpoint serves. */
@@ -402,6 +818,8 @@ static const struct {
     grant_fn fn;
 } grants[] = {
     {"client_credentials", client_credentials},
+    {"authorization_code", authorization_code},
+    {"refresh_token", refresh_token},
 };
 
 static enum porch_err dispatch(struct token_ctx *t)
@@ -448,4 +866,92 @@ enum porch_err oidc_token_post(struct req *r, struct resp *rs)
     json_decref(t->resource_json);
     tenant_docs_unref(t->d);
     return err;
+}
+
+/* RFC 7009: refresh tokens can be revoked; anything else (access tokens) is answered 200 too. */
+enum porch_err oidc_revoke_post(struct req *r, struct resp *rs)
+{
+    struct token_ctx *t = arena_calloc(r->arena, 1, sizeof(*t));
+    struct client_auth_fail fail;
+    const char *token = req_form(r, "token");
+    struct db_conn *c = NULL;
+    bool authed = false;
+    enum porch_err err = oidc_tenant_docs(r->srv->oidc, r->params[0], &t->d);
+
+    t->r = r;
+    t->rs = rs;
+    if (err != PORCH_OK)
+        return err == PORCH_E_NOT_FOUND
+                   ? http_error_oauth(r, rs, err, "invalid_tenant", 90002, "Tenant not found.")
+                   : err;
+    if (repeated_param(r))
+        err = oauth_fail(t, "invalid_request", 90100, "A parameter was sent more than once.");
+    else if (client_auth_parse(r, &t->auth, &fail) != PORCH_OK)
+        err = oauth_fail(t, fail.error, fail.aadsts, fail.description);
+    else if (!token || !*token)
+        err = missing(t, "token");
+    if (err == PORCH_OK)
+        err = db_acquire(r->srv->db, &c);
+    if (err == PORCH_OK)
+        err = user_client(t, c, &authed);
+    if (err == PORCH_OK && strlen(token) < STORE_REFRESH_TOKEN_LEN) {
+        err = store_refresh_revoke_token(c, t->d->tenant.id, t->auth.client_id, token,
+                                         clock_now());
+        if (err == PORCH_E_NOT_FOUND)
+            err = PORCH_OK; /* §2.2: an invalid token is not an error */
+    }
+    if (c)
+        db_release(c);
+    if (err == PORCH_OK) {
+        err = resp_body(rs, 200, JSON_TYPE, "{}", 2);
+        resp_header_set(rs, "Cache-Control", "no-store");
+    }
+    free(t->client.app_data);
+    free(t->grant.resource_data);
+    json_decref(t->resource_json);
+    tenant_docs_unref(t->d);
+    return err;
+}
+
+enum porch_err oidc_code_redeem(struct req *r, const char *tenant_ref, const char *client_id,
+                                const char *redirect_uri, const char *code,
+                                const char *code_verifier, json_t **tokens, const char **error,
+                                const char **description)
+{
+    struct kv items[] = {
+        {"grant_type", "authorization_code"}, {"client_id", client_id},
+        {"redirect_uri", redirect_uri},       {"code", code},
+        {"code_verifier", code_verifier},
+    };
+    struct kvlist saved_form = r->form, saved_headers = r->headers;
+    const char *saved_param = r->params[0];
+    struct resp inner;
+    enum porch_err err;
+    json_t *body;
+
+    *tokens = NULL;
+    *error = "server_error";
+    *description = NULL;
+    /* the same path as a public client's POST: these fields, no Authorization header */
+    r->form.items = items;
+    r->form.n = code_verifier ? 5 : 4;
+    r->headers.n = 0;
+    r->params[0] = tenant_ref;
+    resp_init(&inner, r->arena, 256 * 1024);
+    err = oidc_token_post(r, &inner);
+    r->form = saved_form;
+    r->headers = saved_headers;
+    r->params[0] = saved_param;
+    body = json_loadb(inner.body.buf ? inner.body.buf : "", inner.body.len, 0, NULL);
+    if (err == PORCH_OK && json_is_string(json_object_get(body, "access_token"))) {
+        *tokens = body;
+        return PORCH_OK;
+    }
+    if (json_is_string(json_object_get(body, "error"))) {
+        *error = arena_strdup(r->arena, json_string_value(json_object_get(body, "error")));
+        const char *d = json_string_value(json_object_get(body, "error_description"));
+        *description = arena_strdup(r->arena, d ? d : "");
+    }
+    json_decref(body);
+    return err != PORCH_OK ? err : PORCH_E_INVALID;
 }

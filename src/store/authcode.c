@@ -16,7 +16,7 @@
 
 #define CODE_COLS                                                                                  \
     "client_id, redirect_uri, code_challenge, nonce, scope, user_id, session_id, auth_time,"       \
-    " created_at, expires_at, grant_id"
+    " created_at, expires_at, grant_id, public_client, client_info, resource"
 
 void store_authcode_row_release(struct authcode_row *a)
 {
@@ -54,6 +54,11 @@ static enum porch_err read_row(struct db_stmt *st, struct authcode_row *a)
     a->auth_time = db_col_int64(st, 7);
     a->created_at = db_col_int64(st, 8);
     a->expires_at = db_col_int64(st, 9);
+    a->public_client = db_col_int64(st, 11) != 0;
+    a->client_info = db_col_int64(st, 12) != 0;
+    err = db_col_copy(st, 13, a->resource, sizeof(a->resource));
+    if (err != PORCH_OK)
+        return err;
     return PORCH_OK;
 }
 
@@ -78,13 +83,19 @@ static enum porch_err issue_tx(struct db_conn *c, void *ctx)
     struct db_stmt *st = NULL;
     bool row;
 
-    err = store_refresh_grant_create(c, a->tenant_id, a->client_id, a->user_id, a->created_at,
-                                     a->grant_id);
+    struct refresh_grant g = {.client_id = a->client_id,
+                              .user_id = a->user_id,
+                              .auth_time = a->auth_time,
+                              .session_id = a->session_id,
+                              .public_client = a->public_client,
+                              .resource = a->resource};
+
+    err = store_refresh_grant_create(c, a->tenant_id, &g, a->created_at, a->grant_id);
     if (err != PORCH_OK)
         goto out;
     err = db_prepare(c,
                      "INSERT INTO auth_codes (tenant_id, code_hash, " CODE_COLS ")"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      &st);
     if (err != PORCH_OK)
         goto out;
@@ -101,6 +112,9 @@ static enum porch_err issue_tx(struct db_conn *c, void *ctx)
     db_bind_int64(st, 11, a->created_at);
     db_bind_int64(st, 12, a->expires_at);
     db_bind_text(st, 13, a->grant_id);
+    db_bind_int64(st, 14, a->public_client);
+    db_bind_int64(st, 15, a->client_info);
+    db_bind_text(st, 16, a->resource);
     err = db_step(st, &row);
 out:
     db_finalize(st);

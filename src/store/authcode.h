@@ -17,6 +17,7 @@
 #ifndef PORCH_STORE_AUTHCODE_H
 #define PORCH_STORE_AUTHCODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -42,6 +43,9 @@ struct authcode_row {
     int64_t created_at;
     int64_t expires_at;
     char grant_id[UUID_STR_LEN];
+    bool public_client; /* the redirect URI was a spa or publicClient one: no client secret */
+    bool client_info;   /* the request asked for client_info=1 */
+    char resource[UUID_STR_LEN]; /* appId of the resource its access tokens are for */
 };
 
 /** Frees the heap members of a and zeroes it. NULL is a no-op. */

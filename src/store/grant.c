@@ -5,6 +5,7 @@
 
 #include "store/grant.h"
 #include "store/list.h"
+#include "core/sbuf.h"
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "core/banned.h"
@@ -157,4 +158,41 @@ enum porch_err store_grant_list(struct db_conn *c, const char *tenant_id,
     struct each_ctx ec = {fn, ctx};
 
     return store_list_run(c, &list_spec, tenant_id, q, each_row, &ec, total);
+}
+
+enum porch_err store_grant_scopes(struct db_conn *c, const char *tenant_id, const char *client_id,
+                                  const char *resource_id, const char *principal_id,
+                                  char **scopes)
+{
+    enum porch_err err;
+    struct db_stmt *st = NULL;
+    struct sbuf sb;
+    bool row = false;
+
+    *scopes = NULL;
+    sbuf_init(&sb, 64 * 1024);
+    err = db_prepare(c,
+                     "SELECT scope FROM oauth2_permission_grants WHERE tenant_id = ?"
+                     " AND client_id = ? AND resource_id = ? AND (consent_type = 'AllPrincipals'"
+                     " OR (consent_type = 'Principal' AND principal_id = ?)) ORDER BY id",
+                     &st);
+    if (err != PORCH_OK)
+        goto out;
+    db_bind_text(st, 1, tenant_id);
+    db_bind_text(st, 2, client_id);
+    db_bind_text(st, 3, resource_id);
+    db_bind_text(st, 4, principal_id && *principal_id ? principal_id : "-");
+    while ((err = db_step(st, &row)) == PORCH_OK && row) {
+        const char *s = db_col_is_null(st, 0) ? "" : db_col_text(st, 0);
+        if (sb.len && (err = sbuf_addch(&sb, ' ')) != PORCH_OK)
+            break;
+        if ((err = sbuf_adds(&sb, s)) != PORCH_OK)
+            break;
+    }
+    if (err == PORCH_OK)
+        *scopes = sbuf_detach(&sb, NULL);
+out:
+    sbuf_release(&sb);
+    db_finalize(st);
+    return err;
 }

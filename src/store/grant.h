@@ -57,4 +57,14 @@ enum porch_err store_grant_list(struct db_conn *c, const char *tenant_id,
                                 const struct store_query *q, store_grant_each_fn fn, void *ctx,
                                 int64_t *total);
 
+/**
+ * The delegated scopes that client_id (the client's service principal id) holds on
+ * resource_id (the resource's service principal id): every AllPrincipals grant's scope, and
+ * principal_id's own Principal grants when principal_id is not NULL, joined with spaces (may
+ * repeat). *scopes is caller-freed, "" when there is no grant.
+ */
+enum porch_err store_grant_scopes(struct db_conn *c, const char *tenant_id, const char *client_id,
+                                  const char *resource_id, const char *principal_id,
+                                  char **scopes);
+
 #endif

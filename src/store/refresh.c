@@ -40,7 +40,7 @@ static enum porch_err run(struct db_stmt *st, int64_t *changes)
 }
 
 enum porch_err store_refresh_grant_create(struct db_conn *c, const char *tenant_id,
-                                          const char *client_id, const char *user_id, int64_t now,
+                                          const struct refresh_grant *g, int64_t now,
                                           char id_out[UUID_STR_LEN])
 {
     enum porch_err err;
@@ -49,16 +49,24 @@ enum porch_err store_refresh_grant_create(struct db_conn *c, const char *tenant_
 
     uuid_v4(id_out);
     err = db_prepare(c,
-                     "INSERT INTO token_grants (tenant_id, id, client_id, user_id, created_at)"
-                     " VALUES (?, ?, ?, ?, ?)",
+                     "INSERT INTO token_grants (tenant_id, id, client_id, user_id, created_at,"
+                     " auth_time, session_id, public_client, resource)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      &st);
     if (err != PORCH_OK)
         goto out;
     db_bind_text(st, 1, tenant_id);
     db_bind_text(st, 2, id_out);
-    db_bind_text(st, 3, client_id);
-    db_bind_text(st, 4, user_id);
+    db_bind_text(st, 3, g->client_id);
+    db_bind_text(st, 4, g->user_id);
     db_bind_int64(st, 5, now);
+    db_bind_int64(st, 6, g->auth_time);
+    if (g->session_id && *g->session_id)
+        db_bind_text(st, 7, g->session_id);
+    else
+        db_bind_null(st, 7);
+    db_bind_int64(st, 8, g->public_client);
+    db_bind_text(st, 9, g->resource ? g->resource : "");
     err = run(st, &n);
 out:
     db_finalize(st);
@@ -208,7 +216,8 @@ static enum porch_err load_presented(struct db_conn *c, struct rotate_ctx *r)
                      " r.absolute_expires_at, r.rotated_at, r.replaced_by_hash,"
                      " CASE WHEN r.revoked_at IS NULL AND g.revoked_at IS NULL"
                      " AND u.deleted_at IS NULL AND u.account_enabled = 1"
-                     " AND g.created_at >= u.sessions_valid_from THEN 0 ELSE 1 END"
+                     " AND g.created_at >= u.sessions_valid_from THEN 0 ELSE 1 END,"
+                     " g.auth_time, g.session_id, g.public_client, g.resource"
                      " FROM refresh_tokens r"
                      " JOIN token_grants g ON g.tenant_id = r.tenant_id AND g.id = r.grant_id"
                      " JOIN users u ON u.tenant_id = r.tenant_id AND u.id = r.user_id"
@@ -237,6 +246,12 @@ static enum porch_err load_presented(struct db_conn *c, struct rotate_ctx *r)
     r->cur.expires_at = db_col_int64(st, 4);
     r->cur.absolute_expires_at = db_col_int64(st, 5);
     r->rotated_at = db_col_is_null(st, 6) ? 0 : db_col_int64(st, 6);
+    r->cur.auth_time = db_col_int64(st, 9);
+    if (!db_col_is_null(st, 10))
+        err = db_col_copy(st, 10, r->cur.session_id, sizeof(r->cur.session_id));
+    r->cur.public_client = db_col_int64(st, 11) != 0;
+    if (err == PORCH_OK)
+        err = db_col_copy(st, 12, r->cur.resource, sizeof(r->cur.resource));
     r->dead = db_col_int64(st, 8) != 0 || strcmp(r->cur.client_id, r->client_id) != 0;
 out:
     db_finalize(st);
@@ -380,5 +395,39 @@ enum porch_err store_refresh_rotate(struct db_conn *c, const char *tenant_id, co
 out:
     ct_cleanse(r.token, sizeof(r.token));
     store_refresh_row_release(&r.cur);
+    return err;
+}
+
+enum porch_err store_refresh_revoke_token(struct db_conn *c, const char *tenant_id,
+                                          const char *client_id, const char *token, int64_t now)
+{
+    enum porch_err err;
+    struct db_stmt *st = NULL;
+    char hash[DIGEST_SHA256_B64URL_LEN], grant[UUID_STR_LEN];
+    bool row = false;
+
+    err = digest_sha256_b64url(token, hash);
+    if (err != PORCH_OK)
+        return PORCH_E_NOT_FOUND;
+    err = db_prepare(c,
+                     "SELECT grant_id FROM refresh_tokens WHERE tenant_id = ? AND token_hash = ?"
+                     " AND client_id = ?",
+                     &st);
+    if (err != PORCH_OK)
+        goto out;
+    db_bind_text(st, 1, tenant_id);
+    db_bind_text(st, 2, hash);
+    db_bind_text(st, 3, client_id);
+    err = db_step(st, &row);
+    if (err == PORCH_OK && !row)
+        err = PORCH_E_NOT_FOUND;
+    if (err == PORCH_OK)
+        err = db_col_copy(st, 0, grant, sizeof(grant));
+    db_finalize(st);
+    st = NULL;
+    if (err == PORCH_OK)
+        err = store_refresh_grant_revoke(c, tenant_id, grant, now);
+out:
+    db_finalize(st);
     return err;
 }

@@ -20,6 +20,7 @@
 #ifndef PORCH_STORE_REFRESH_H
 #define PORCH_STORE_REFRESH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -44,17 +45,32 @@ struct refresh_row {
     int64_t created_at;
     int64_t expires_at;
     int64_t absolute_expires_at;
+    /* from the grant, filled by store_refresh_rotate */
+    int64_t auth_time;
+    char session_id[DIGEST_SHA256_B64URL_LEN]; /* "" when none */
+    bool public_client;
+    char resource[UUID_STR_LEN];
 };
 
 /** Frees the heap members of r and zeroes it. NULL is a no-op. */
 void store_refresh_row_release(struct refresh_row *r);
 
+/* What a grant remembers of the sign-in that started it. Strings are borrowed. */
+struct refresh_grant {
+    const char *client_id;
+    const char *user_id;
+    int64_t auth_time;      /* when the user authenticated */
+    const char *session_id; /* id hash of the SSO session; NULL or "" when none */
+    bool public_client;     /* issued to a public client (no client authentication) */
+    const char *resource;   /* appId of the resource its access tokens are for; NULL = "" */
+};
+
 /**
- * Creates a grant of client_id for tenant_id/user_id at now and writes its GUID to id_out.
- * PORCH_E_STORE when the user does not exist.
+ * Creates a grant of g->client_id for tenant_id/g->user_id at now and writes its GUID to
+ * id_out. PORCH_E_STORE when the user does not exist.
  */
 enum porch_err store_refresh_grant_create(struct db_conn *c, const char *tenant_id,
-                                          const char *client_id, const char *user_id, int64_t now,
+                                          const struct refresh_grant *g, int64_t now,
                                           char id_out[UUID_STR_LEN]);
 
 /**
@@ -89,5 +105,12 @@ enum porch_err store_refresh_rotate(struct db_conn *c, const char *tenant_id, co
                                     const char *token, int64_t now, int64_t ttl,
                                     struct refresh_row *out,
                                     char token_out[STORE_REFRESH_TOKEN_LEN]);
+
+/**
+ * Revokes the grant of refresh token token (RFC 7009 revocation), if it was issued to
+ * client_id. PORCH_E_NOT_FOUND when the token is unknown or another client's.
+ */
+enum porch_err store_refresh_revoke_token(struct db_conn *c, const char *tenant_id,
+                                          const char *client_id, const char *token, int64_t now);
 
 #endif

@@ -5,10 +5,12 @@
  * takes the body through {{raw content}}. That is the one raw insertion of the hosted pages,
  * and what it inserts is our own rendered template.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "core/err.h"
 #include "core/sbuf.h"
+#include "http/req.h"
 #include "ui/i18n.h"
 #include "ui/pages.h"
 #include "ui/tmpl.h"
@@ -71,4 +73,45 @@ enum porch_err pages_render(const struct tmpl_lib *lib, const char *page, struct
 out:
     sbuf_release(&body);
     return err;
+}
+
+static struct tmpl_lib *shared;
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+
+static void shared_load(void)
+{
+    shared = pages_load();
+}
+
+const struct tmpl_lib *pages_shared(void)
+{
+    pthread_once(&shared_once, shared_load);
+    return shared;
+}
+
+/* The hosted pages' policy: our own styles only, no script, forms to us (and the app). */
+#define PAGE_CSP                                                                                   \
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "                      \
+    "frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"
+
+enum porch_err pages_respond(struct req *r, struct resp *rs, unsigned status, const char *page,
+                             struct tmpl_data *d, const char *form_origin)
+{
+    struct sbuf out;
+    enum porch_err err;
+
+    sbuf_init(&out, 256 * 1024);
+    err = pages_render(pages_shared(), page, d, &out);
+    if (err == PORCH_OK)
+        err = resp_body(rs, status, "text/html; charset=utf-8", out.buf, out.len);
+    sbuf_release(&out);
+    if (err != PORCH_OK)
+        return err;
+    /* a form post answered by a redirect to the app must be allowed by form-action */
+    resp_header_set(rs, "Content-Security-Policy",
+                    form_origin && strpbrk(form_origin, " ;'\"\r\n") == NULL
+                        ? arena_printf(r->arena, PAGE_CSP " %s", form_origin)
+                        : PAGE_CSP);
+    resp_header_set(rs, "Cache-Control", "no-store");
+    return PORCH_OK;
 }

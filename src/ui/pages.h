@@ -29,4 +29,19 @@ struct tmpl_lib *pages_load(void);
 enum porch_err pages_render(const struct tmpl_lib *lib, const char *page, struct tmpl_data *d,
                             struct sbuf *out);
 
+/** The library of every page, loaded on first use and kept for the process. Thread-safe. */
+const struct tmpl_lib *pages_shared(void);
+
+struct req;
+struct resp;
+
+/**
+ * Renders page in the layout (pages_render with pages_shared()) as rs's body with status,
+ * the hosted pages' Content-Security-Policy (no script; forms may post to us and, when
+ * form_origin is not NULL, to that origin, which a sign-in's final redirect needs) and
+ * Cache-Control: no-store. Errors of pages_render and resp_body; rs has no body then.
+ */
+enum porch_err pages_respond(struct req *r, struct resp *rs, unsigned status, const char *page,
+                             struct tmpl_data *d, const char *form_origin);
+
 #endif

@@ -46,7 +46,7 @@ static void start_chain(struct db_conn *c, int64_t abs_ttl, char grant[UUID_STR_
     struct refresh_row r;
 
     memset(&r, 0, sizeof(r));
-    assert_int_equal(store_refresh_grant_create(c, TID, CLIENT, UID, NOW, grant), PORCH_OK);
+    assert_int_equal(store_refresh_grant_create(c, TID, &(struct refresh_grant){.client_id = CLIENT, .user_id = UID}, NOW, grant), PORCH_OK);
     snprintf(r.tenant_id, sizeof(r.tenant_id), "%s", TID);
     snprintf(r.grant_id, sizeof(r.grant_id), "%s", grant);
     snprintf(r.client_id, sizeof(r.client_id), "%s", CLIENT);

@@ -123,7 +123,7 @@ static void revoke_user_ends_everything(void **state)
     create(c, a);
     create(c, b);
     memset(&r, 0, sizeof(r));
-    assert_int_equal(store_refresh_grant_create(c, TID, CLIENT, UID, T0, grant), PORCH_OK);
+    assert_int_equal(store_refresh_grant_create(c, TID, &(struct refresh_grant){.client_id = CLIENT, .user_id = UID}, T0, grant), PORCH_OK);
     snprintf(r.tenant_id, sizeof(r.tenant_id), "%s", TID);
     snprintf(r.grant_id, sizeof(r.grant_id), "%s", grant);
     snprintf(r.client_id, sizeof(r.client_id), "%s", CLIENT);
