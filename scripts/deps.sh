@@ -6,7 +6,8 @@ set -eu
 
 build="cmake gcc make pkg-config libmicrohttpd-dev libjansson-dev libssl-dev libsodium-dev
        libcurl4-openssl-dev libsqlite3-dev libpq-dev"
-check="$build libcmocka-dev postgresql openssl"
+# chromium: the browser the e2e suite drives through the hosted pages (playwright-core)
+check="$build libcmocka-dev postgresql openssl chromium"
 bench="$build nginx-light wrk"
 fuzz="$build clang libclang-rt-14-dev"
 

@@ -23,11 +23,16 @@ static const struct cli_cmd commands[] = {
      "porch serve [options]\n"
      "Serves the OpenID Connect endpoints, hosted pages and management API until SIGTERM.\n"},
     {"init", cli_init, NEED_CONFIG | NEED_STORE | NEED_MASTER_KEY,
-     "porch init --tenant-name NAME --subdomain SUB [--country CC] [--json] [options]\n"
-     "Creates the store (if needed) and a tenant with its signing key and a bootstrap\n"
-     "admin client for the management API; prints its clientId and clientSecret once.\n"},
+     "porch init --tenant-name NAME --subdomain SUB [--country CC] [--demo-user EMAIL]\n"
+     "           [--json] [options]\n"
+     "Creates the store (if needed) and a tenant with its signing key, a bootstrap admin\n"
+     "client for the management API (prints its clientId and clientSecret once) and the\n"
+     "\"Porch token viewer\" app, whose page /TENANT-ID/tokenviewer signs in and shows the\n"
+     "tokens. --demo-user creates a local account with that email and a random password,\n"
+     "printed once.\n"},
     {"tenant", cli_tenant, NEED_CONFIG | NEED_STORE | NEED_MASTER_KEY,
-     "porch tenant create --tenant-name NAME --subdomain SUB [--country CC] [--json]\n"
+     "porch tenant create --tenant-name NAME --subdomain SUB [--country CC]\n"
+     "                    [--demo-user EMAIL] [--json]\n"
      "porch tenant list [--json]\n"
      "porch tenant show TENANT [--json]\n"
      "Creates, lists and shows tenants. TENANT is an id, subdomain or default domain.\n"},

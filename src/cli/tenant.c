@@ -3,7 +3,9 @@
  * `porch init` and `porch tenant create|list|show`. init and create are the same operation;
  * init is the name the quick start uses for a fresh data directory. Creating a tenant also
  * creates, in the same transaction, its bootstrap administrator client ("Porch bootstrap
- * admin", holding every management role); its secret is printed once, here, and never again.
+ * admin", holding every management role), the "Porch token viewer" application
+ * (directory/builtin_apps.h) and, with --demo-user, a demo user; the client secret and the
+ * demo user's password are printed once, here, and never again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@
 #include "crypto/ct.h"
 #include "db/db.h"
 #include "directory/apps.h"
+#include "directory/builtin_apps.h"
+#include "directory/demo_user.h"
 #include "directory/tenants.h"
 #include "core/banned.h"
 
@@ -52,9 +56,34 @@ static void print_json(json_t *j)
     free(s);
 }
 
-/* Prints t; boot (the new tenant's bootstrap client, or NULL) adds clientId and clientSecret. */
+/* What creating a tenant made besides the tenant, for the output. */
+struct created {
+    struct apps_bootstrap boot;
+    struct builtin_apps_viewer viewer;
+    struct demo_user *demo; /* NULL without --demo-user */
+    const char *const *bases;
+    size_t nbases;
+    struct porch_error *e;
+};
+
+/* Adds what create made to j: the bootstrap client, the token viewer and the demo user. */
+static void created_json(json_t *j, const struct created *x)
+{
+    json_object_set_new(j, "clientId", json_string(x->boot.app.app_id));
+    json_object_set_new(j, "clientSecret", json_string(x->boot.password.secret));
+    json_object_set_new(j, "tokenViewerAppId", json_string(x->viewer.app.app_id));
+    if (x->viewer.nuris > 0)
+        json_object_set_new(j, "tokenViewerUrl", json_string(x->viewer.uris[0]));
+    if (x->demo) {
+        json_object_set_new(j, "demoUserId", json_string(x->demo->id));
+        json_object_set_new(j, "demoUserEmail", json_string(x->demo->email));
+        json_object_set_new(j, "demoUserPassword", json_string(x->demo->password));
+    }
+}
+
+/* Prints t; x (what create made, or NULL) adds the new tenant's client, viewer and demo user. */
 static void print_tenant(const struct config *cfg, const struct tenant *t, bool as_json,
-                         bool with_paths, const struct apps_bootstrap *boot)
+                         bool with_paths, const struct created *x)
 {
     json_t *j = tenant_json(cfg, t);
 
@@ -62,10 +91,8 @@ static void print_tenant(const struct config *cfg, const struct tenant *t, bool 
         json_object_set_new(j, "db", json_string(cfg->db));
         json_object_set_new(j, "dataDir", json_string(cfg->data_dir));
     }
-    if (boot) {
-        json_object_set_new(j, "clientId", json_string(boot->app.app_id));
-        json_object_set_new(j, "clientSecret", json_string(boot->password.secret));
-    }
+    if (x)
+        created_json(j, x);
     if (as_json) {
         print_json(j);
     } else {
@@ -76,27 +103,69 @@ static void print_tenant(const struct config *cfg, const struct tenant *t, bool 
     json_decref(j);
 }
 
-static enum porch_err bootstrap(struct db_conn *c, const struct tenant *t,
-                                const char graph_sp_id[UUID_STR_LEN], void *ctx)
+static enum porch_err populate(struct db_conn *c, const struct tenant *t,
+                               const char graph_sp_id[UUID_STR_LEN], void *ctx)
 {
-    return apps_bootstrap_admin(c, t->id, graph_sp_id, ctx);
+    struct created *x = ctx;
+    enum porch_err err = apps_bootstrap_admin(c, t->id, graph_sp_id, &x->boot);
+
+    if (err == PORCH_OK)
+        err = builtin_apps_token_viewer(c, t->id, x->bases, x->nbases, &x->viewer);
+    if (err == PORCH_OK && x->demo)
+        err = demo_user_insert(c, t, x->demo, x->e);
+    return err;
+}
+
+/* Appends s to bases (up to BUILTIN_APPS_MAX_URIS) unless it is there already. */
+static void add_base(char bases[][256], size_t *n, const char *s)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp(bases[i], s) == 0)
+            return;
+    }
+    if (*n < BUILTIN_APPS_MAX_URIS && strlen(s) < sizeof(bases[0]))
+        snprintf(bases[(*n)++], sizeof(bases[0]), "%s", s);
+}
+
+/*
+ * The base URLs the token viewer is registered for: the public URL and, when --public-url was
+ * not given (it is then derived from --listen, possibly a wildcard address a browser cannot
+ * use), the two loopback names of the listening port, which is what `make run` opens.
+ * builtin_apps_token_viewer drops the ones the spa platform refuses (plain http elsewhere).
+ */
+static size_t viewer_bases(const struct config *cfg, char bases[][256])
+{
+    const char *scheme = cfg->tls_cert ? "https" : "http";
+    char derived[300], loop[64];
+    size_t n = 0;
+
+    add_base(bases, &n, cfg->public_url);
+    snprintf(derived, sizeof(derived), "%s://%s", scheme, cfg->listen);
+    if (strcmp(derived, cfg->public_url) != 0)
+        return n;
+    snprintf(loop, sizeof(loop), "%s://localhost:%u", scheme, (unsigned)cfg->listen_port);
+    add_base(bases, &n, loop);
+    snprintf(loop, sizeof(loop), "%s://127.0.0.1:%u", scheme, (unsigned)cfg->listen_port);
+    add_base(bases, &n, loop);
+    return n;
 }
 
 static int create(struct cli *c)
 {
-    const char *name = NULL, *sub = NULL, *country = NULL;
+    const char *name = NULL, *sub = NULL, *country = NULL, *demo_email = NULL;
     bool as_json = false;
-    const struct cli_opt opts[] = {{"tenant-name", &name, NULL},
-                                   {"subdomain", &sub, NULL},
-                                   {"country", &country, NULL},
-                                   {"json", NULL, &as_json},
-                                   {NULL, NULL, NULL}};
+    const struct cli_opt opts[] = {{"tenant-name", &name, NULL}, {"subdomain", &sub, NULL},
+                                   {"country", &country, NULL},  {"demo-user", &demo_email, NULL},
+                                   {"json", NULL, &as_json},     {NULL, NULL, NULL}};
+    char bases[BUILTIN_APPS_MAX_URIS][256];
+    const char *base_ptrs[BUILTIN_APPS_MAX_URIS];
     struct tenant_spec spec;
     struct tenant t;
-    struct apps_bootstrap boot;
+    struct created x;
+    struct demo_user demo;
     struct porch_error e = {0};
     struct db_conn *conn = NULL;
-    enum porch_err err;
+    enum porch_err err = PORCH_OK;
     int rc = cli_parse(c, opts, NULL, 0);
 
     if (rc)
@@ -105,17 +174,36 @@ static int create(struct cli *c)
         fprintf(stderr, "porch: --tenant-name and --subdomain are required\n");
         return 2;
     }
+    memset(&x, 0, sizeof(x));
+    memset(&demo, 0, sizeof(demo));
+    x.nbases = viewer_bases(&c->cfg, bases);
+    for (size_t i = 0; i < x.nbases; i++)
+        base_ptrs[i] = bases[i];
+    x.bases = base_ptrs;
+    x.e = &e;
     spec = (struct tenant_spec){
-        name, sub, country, c->cfg.tenant_domain_suffix, c->cfg.public_url, bootstrap, &boot};
-    memset(&boot, 0, sizeof(boot));
-    err = db_acquire(c->db, &conn);
+        name, sub, country, c->cfg.tenant_domain_suffix, c->cfg.public_url, populate, &x};
+    if (demo_email) {
+        /* hashing takes a while: before the transaction, and once even if it is retried */
+        err = demo_user_prepare(demo_email, name, &demo, &e);
+        x.demo = &demo;
+    }
+    if (err == PORCH_OK)
+        err = db_acquire(c->db, &conn);
     if (err == PORCH_OK)
         err = tenants_create(conn, c->sb, &spec, &t, &e);
     if (conn)
         db_release(conn);
-    if (err == PORCH_OK)
-        print_tenant(&c->cfg, &t, as_json, true, &boot);
-    ct_cleanse(&boot, sizeof(boot));
+    if (err == PORCH_OK) {
+        print_tenant(&c->cfg, &t, as_json, true, &x);
+        if (x.viewer.nuris == 0)
+            fprintf(stderr,
+                    "porch: note: the token viewer has no redirect URI: %s is not https "
+                    "or loopback; add one through the management API\n",
+                    c->cfg.public_url);
+    }
+    ct_cleanse(&x, sizeof(x));
+    demo_user_release(&demo);
     if (err != PORCH_OK)
         return cli_fail("%s", e.msg[0] ? e.msg : porch_err_str(err));
     return 0;
