@@ -17,13 +17,19 @@
 #include "graph/audit.h"
 #include "graph/grants.h"
 #include "graph/organization.h"
+#include "graph/signins.h"
 #include "graph/users.h"
 #include "oidc/oidc.h"
+#include "ui/signin.h"
+#include "ui/tokenviewer.h"
 #include "core/banned.h"
 
 #define DISCOVERY_V2 "/{tenant}/v2.0/.well-known/openid-configuration"
 #define DISCOVERY_V1 "/{tenant}/.well-known/openid-configuration"
 #define JWKS         "/{tenant}/discovery/v2.0/keys"
+#define AUTHORIZE    "/{tenant}/oauth2/v2.0/authorize"
+#define LOGOUT       "/{tenant}/oauth2/v2.0/logout"
+#define USERINFO     "/{tenant}/openid/v2.0/userinfo"
 
 /* Management API: read rows, JSON-body rows and their body cap. */
 #define GRAPH_R        (R_GRAPH | R_ERR_GRAPH)
@@ -38,6 +44,7 @@
      "Organization.ReadWrite.All"},                                                                \
     {"GET", v "/auditLogs/directoryAudits", graph_audit_list, GRAPH_R, 0, "AuditLog.Read.All"},    \
     {"GET", v "/auditLogs/directoryAudits/{id}", graph_audit_get, GRAPH_R, 0, "AuditLog.Read.All"},  \
+    GRAPH_SIGNIN_ROUTES(v) \
     GRAPH_APP_ROUTES(v) \
     GRAPH_GRANT_ROUTES(v) \
     GRAPH_USER_ROUTES(v, GRAPH_R, GRAPH_W, GRAPH_BODY_MAX)
@@ -54,7 +61,27 @@ static const struct route routes[] = {
     {"GET", JWKS, oidc_jwks_get, R_ERR_OAUTH | R_CORS, 0},
     {"OPTIONS", JWKS, route_cors_preflight, R_ERR_OAUTH | R_CORS, 0},
     /* --- protocol endpoints (oidc/) --- */
-    {"POST", "/{tenant}/oauth2/v2.0/token", oidc_token_post, R_ERR_OAUTH | R_BODY_FORM, 64 * 1024},
+    {"POST", "/{tenant}/oauth2/v2.0/token", oidc_token_post, R_ERR_OAUTH | R_BODY_FORM | R_CORS,
+     64 * 1024},
+    {"OPTIONS", "/{tenant}/oauth2/v2.0/token", route_cors_preflight, R_ERR_OAUTH | R_CORS, 0},
+    {"POST", "/{tenant}/oauth2/v2.0/revoke", oidc_revoke_post, R_ERR_OAUTH | R_BODY_FORM | R_CORS,
+     16 * 1024},
+    {"OPTIONS", "/{tenant}/oauth2/v2.0/revoke", route_cors_preflight, R_ERR_OAUTH | R_CORS, 0},
+    {"GET", USERINFO, oidc_userinfo, R_ERR_OAUTH | R_CORS, 0},
+    {"POST", USERINFO, oidc_userinfo, R_ERR_OAUTH | R_BODY_FORM | R_CORS, 16 * 1024},
+    {"OPTIONS", USERINFO, route_cors_preflight, R_ERR_OAUTH | R_CORS, 0},
+
+    /* --- hosted pages (ui/) --- */
+    {"GET", AUTHORIZE, ui_authorize, R_ERR_HTML, 0},
+    {"POST", AUTHORIZE, ui_authorize, R_ERR_HTML | R_BODY_FORM, 64 * 1024},
+    {"GET", "/{tenant}/signin", ui_signin_get, R_ERR_HTML, 0},
+    {"POST", "/{tenant}/signin/email", ui_signin_email_post, R_ERR_HTML | R_BODY_FORM, 8 * 1024},
+    {"POST", "/{tenant}/signin/password", ui_signin_password_post, R_ERR_HTML | R_BODY_FORM,
+     8 * 1024},
+    {"POST", "/{tenant}/signin/kmsi", ui_signin_kmsi_post, R_ERR_HTML | R_BODY_FORM, 8 * 1024},
+    {"GET", LOGOUT, ui_logout, R_ERR_HTML, 0},
+    {"POST", LOGOUT, ui_logout, R_ERR_HTML | R_BODY_FORM, 8 * 1024},
+    {"GET", "/{tenant}/tokenviewer", ui_tokenviewer_get, R_ERR_HTML, 0},
 
     /* --- management API (graph/) --- */
     GRAPH_ROUTES("/v1.0")

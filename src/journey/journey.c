@@ -237,3 +237,8 @@ enum porch_err journey_finish(struct db_conn *c, struct journey *j)
     store_journey_row_release(&r);
     return err;
 }
+
+void journey_csrf_of(const char *id, char out[JOURNEY_TOKEN_LEN])
+{
+    store_journey_csrf_of(id, out);
+}

@@ -8,8 +8,9 @@
  * to a later page. Persistence goes through store/journey.h with an optimistic version check,
  * so two concurrent posts cannot both advance one journey.
  *
- * Each journey has a CSRF token, returned once at creation and stored hashed; forms echo it
- * and journey_csrf_verify() compares hashes in constant time.
+ * Each journey has a CSRF token, returned at creation, derivable again from the journey id
+ * (journey_csrf_of, so a page can be re-rendered from the cookie) and stored hashed; forms
+ * echo it and journey_csrf_verify() compares hashes in constant time.
  *
  * A struct journey is owned by one request at a time; nothing here is shared between threads
  * except the read-only table.
@@ -120,6 +121,9 @@ enum porch_err journey_finish(struct db_conn *c, struct journey *j);
  * Does not store anything; follow with journey_save().
  */
 enum porch_err journey_transition(struct journey *j, enum journey_event ev);
+
+/** Writes the CSRF token of the journey named by id (the raw cookie value) to out. */
+void journey_csrf_of(const char *id, char out[JOURNEY_TOKEN_LEN]);
 
 /** PORCH_OK when token is j's CSRF token (constant-time), PORCH_E_DENIED otherwise. */
 enum porch_err journey_csrf_verify(const struct journey *j, const char *token);

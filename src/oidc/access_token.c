@@ -83,6 +83,8 @@ enum porch_err access_token_claims_json(const struct access_token_claims *c, cha
         err = add_str(&sb, "tid", c->tid);
     if (err == PORCH_OK)
         err = add_str(&sb, "uti", uti);
+    if (err == PORCH_OK && c->grant_id)
+        err = add_str(&sb, "xms_gid", c->grant_id);
     if (err == PORCH_OK)
         err = sbuf_adds(&sb, "\"ver\":\"2.0\"}");
     if (err == PORCH_OK)

@@ -30,6 +30,8 @@ struct access_token_claims {
     const char *scp;          /* delegated scopes, space-separated; NULL to leave out */
     const char *name;         /* user tokens with the profile scope; NULL to leave out */
     const char *preferred_username; /* likewise */
+    const char *grant_id; /* user tokens: the token grant, as xms_gid, so Porch's own resources
+                             (UserInfo) refuse the token once the grant is revoked; NULL to leave out */
     const char *const *roles; /* role values; none means no roles claim */
     size_t nroles;
     int64_t iat; /* also nbf */

@@ -383,6 +383,15 @@ static enum porch_err check_scopes(struct authz *a, enum authz_verdict *v)
             (err = sbuf_addf(&granted, "%s%s", granted.len ? " " : "", names[i])) != PORCH_OK)
             goto out;
     }
+    if (dflt && !*consented && nnames == 0) {
+        refuse(a, *v, "consent_required", 65001,
+               arena_printf(ar,
+                            "The user or administrator has not consented to use the application "
+                            "with ID '%s' named '%.256s'. Send an interactive authorization "
+                            "request for this user and resource.",
+                            a->app.app_id, a->app.display_name ? a->app.display_name : ""));
+        goto out;
+    }
     if (dflt) {
         for (p = consented; *p;) {
             size_t n = strcspn(p, " ");

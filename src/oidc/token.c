@@ -580,6 +580,7 @@ static enum porch_err issue_user(struct token_ctx *t, struct db_conn *c, struct 
                                       .nonce = g->nonce,
                                       .auth_time = g->auth_time,
                                       .sid = g->sid,
+                                      .grant_id = g->grant_id,
                                       .roles = t->roles,
                                       .nroles = t->nroles,
                                       .now = now,
@@ -925,7 +926,8 @@ enum porch_err oidc_code_redeem(struct req *r, const char *tenant_ref, const cha
     };
     struct kvlist saved_form = r->form, saved_headers = r->headers;
     const char *saved_param = r->params[0];
-    struct resp inner;
+    /* arena-owned: resp_init registers the body's release on the arena */
+    struct resp *inner = arena_alloc(r->arena, sizeof(*inner));
     enum porch_err err;
     json_t *body;
 
@@ -937,12 +939,12 @@ enum porch_err oidc_code_redeem(struct req *r, const char *tenant_ref, const cha
     r->form.n = code_verifier ? 5 : 4;
     r->headers.n = 0;
     r->params[0] = tenant_ref;
-    resp_init(&inner, r->arena, 256 * 1024);
-    err = oidc_token_post(r, &inner);
+    resp_init(inner, r->arena, 256 * 1024);
+    err = oidc_token_post(r, inner);
     r->form = saved_form;
     r->headers = saved_headers;
     r->params[0] = saved_param;
-    body = json_loadb(inner.body.buf ? inner.body.buf : "", inner.body.len, 0, NULL);
+    body = json_loadb(inner->body.buf ? inner->body.buf : "", inner->body.len, 0, NULL);
     if (err == PORCH_OK && json_is_string(json_object_get(body, "access_token"))) {
         *tokens = body;
         return PORCH_OK;

@@ -153,6 +153,7 @@ enum porch_err user_token_access(const struct user_token_input *in, char **jwt)
                                      .name = profile && u ? u->display_name : NULL,
                                      .preferred_username =
                                          profile && u ? user_token_username(u) : NULL,
+                                     .grant_id = in->grant_id,
                                      .roles = in->roles,
                                      .nroles = in->nroles,
                                      .iat = in->now,

@@ -35,6 +35,7 @@ struct user_token_input {
     const char *nonce;        /* ID token; NULL when the request had none */
     int64_t auth_time;        /* ID token */
     const char *sid;          /* ID token; NULL when there is no SSO session */
+    const char *grant_id;     /* access token (xms_gid); NULL to leave out */
     const char *const *roles; /* app roles the user holds on the resource */
     size_t nroles;
     int64_t now;

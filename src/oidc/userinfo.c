@@ -24,6 +24,7 @@
 #include "http/errors.h"
 #include "http/req.h"
 #include "http/server.h"
+#include "store/refresh.h"
 #include "store/user.h"
 #include "core/banned.h"
 
@@ -94,7 +95,7 @@ enum porch_err oidc_userinfo(struct req *r, struct resp *rs)
     struct tenant_docs *d = NULL;
     struct db_conn *c = NULL;
     struct user_row u;
-    const char *token, *why, *scp;
+    const char *token, *why, *scp, *gid;
     char *payload = NULL;
     json_t *claims = NULL, *out;
     bool twice;
@@ -115,10 +116,12 @@ enum porch_err oidc_userinfo(struct req *r, struct resp *rs)
         err = unauthorized(r, rs, NULL, NULL);
         goto out;
     }
-    if (strlen(token) > JWS_MAX_LEN ||
+    /* (json_is_object evaluates its argument twice: parse first) */
+    if (strlen(token) <= JWS_MAX_LEN &&
         jws_verify(token, (const struct jwk *const *)d->verify_keys, d->nverify, &payload,
-                   NULL) != PORCH_OK ||
-        !json_is_object(claims = json_loads(payload, JSON_REJECT_DUPLICATES, NULL))) {
+                   NULL) == PORCH_OK)
+        claims = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(claims)) {
         err = unauthorized(r, rs, "invalid_token", "The token signature is not valid.");
         goto out;
     }
@@ -128,6 +131,16 @@ enum porch_err oidc_userinfo(struct req *r, struct resp *rs)
         goto out;
     }
     err = db_acquire(r->srv->db, &c);
+    gid = json_string_value(json_object_get(claims, "xms_gid"));
+    if (err == PORCH_OK && gid && strlen(gid) < UUID_STR_LEN) {
+        /* a replayed code or reused refresh token revoked the grant: its tokens die with it */
+        err = store_refresh_grant_live(c, d->tenant.id, gid);
+        if (err == PORCH_E_DENIED || err == PORCH_E_NOT_FOUND) {
+            db_release(c);
+            err = unauthorized(r, rs, "invalid_token", "The token has been revoked.");
+            goto out;
+        }
+    }
     if (err == PORCH_OK)
         err = store_user_get(c, d->tenant.id, json_string_value(json_object_get(claims, "oid")),
                              &u);

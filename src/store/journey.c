@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/b64.h"
 #include "core/rand.h"
 #include "core/xalloc.h"
 #include "crypto/ct.h"
@@ -79,6 +80,20 @@ out:
     return err;
 }
 
+void store_journey_csrf_of(const char *id, char out[STORE_JOURNEY_TOKEN_LEN])
+{
+    static const char label[] = "porch-journey-csrf:";
+    unsigned char h[DIGEST_SHA256_LEN];
+    char msg[sizeof(label) + STORE_JOURNEY_TOKEN_LEN];
+    size_t n = strnlen(id, STORE_JOURNEY_TOKEN_LEN - 1);
+
+    memcpy(msg, label, sizeof(label) - 1);
+    memcpy(msg + sizeof(label) - 1, id, n);
+    digest_sha256(msg, sizeof(label) - 1 + n, h);
+    b64url_encode(h, sizeof(h), out, STORE_JOURNEY_TOKEN_LEN);
+    ct_cleanse(msg, sizeof(msg));
+}
+
 enum porch_err store_journey_create(struct db_conn *c, struct journey_row *j, int64_t now,
                                     char id_out[STORE_JOURNEY_TOKEN_LEN],
                                     char csrf_out[STORE_JOURNEY_TOKEN_LEN])
@@ -89,7 +104,7 @@ enum porch_err store_journey_create(struct db_conn *c, struct journey_row *j, in
     id_out[0] = '\0';
     csrf_out[0] = '\0';
     rand_token(id, sizeof(id), 32);
-    rand_token(csrf, sizeof(csrf), 32);
+    store_journey_csrf_of(id, csrf);
     if (!j->tenant_id[0] || !j->kind[0] || !j->state[0] || !j->client_id[0] || j->expires_at <= now)
         goto out;
     (void)digest_sha256_b64url(id, j->id_hash);

@@ -45,9 +45,17 @@ struct journey_row {
 void store_journey_row_release(struct journey_row *j);
 
 /**
+ * The CSRF token of the journey named by id: base64url(SHA-256("porch-journey-csrf:" id)).
+ * Derived rather than random so a page can be shown again (a browser refresh) from the cookie
+ * alone; it is as secret as the journey id it comes from, which only the cookie holds.
+ */
+void store_journey_csrf_of(const char *id, char out[STORE_JOURNEY_TOKEN_LEN]);
+
+/**
  * Inserts j (tenant_id, kind, state, client_id, request, data and expires_at from the caller;
  * request/data NULL store "{}") with a new id and CSRF token, written to id_out and csrf_out
- * (neither is stored). Fills id_hash, csrf_hash, created_at (now) and version (1).
+ * (neither is stored; the CSRF token is store_journey_csrf_of(id)). Fills id_hash,
+ * csrf_hash, created_at (now) and version (1).
  * PORCH_E_INVALID for an empty tenant, kind, state or client or expires_at not after now.
  */
 enum porch_err store_journey_create(struct db_conn *c, struct journey_row *j, int64_t now,

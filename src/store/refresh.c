@@ -431,3 +431,25 @@ out:
     db_finalize(st);
     return err;
 }
+
+enum porch_err store_refresh_grant_live(struct db_conn *c, const char *tenant_id,
+                                        const char *grant_id)
+{
+    enum porch_err err;
+    struct db_stmt *st = NULL;
+    bool row = false;
+
+    err = db_prepare(c, "SELECT revoked_at FROM token_grants WHERE tenant_id = ? AND id = ?", &st);
+    if (err != PORCH_OK)
+        goto out;
+    db_bind_text(st, 1, tenant_id);
+    db_bind_text(st, 2, grant_id);
+    err = db_step(st, &row);
+    if (err == PORCH_OK && !row)
+        err = PORCH_E_NOT_FOUND;
+    if (err == PORCH_OK && !db_col_is_null(st, 0))
+        err = PORCH_E_DENIED;
+out:
+    db_finalize(st);
+    return err;
+}

@@ -113,4 +113,11 @@ enum porch_err store_refresh_rotate(struct db_conn *c, const char *tenant_id, co
 enum porch_err store_refresh_revoke_token(struct db_conn *c, const char *tenant_id,
                                           const char *client_id, const char *token, int64_t now);
 
+/**
+ * PORCH_OK when grant grant_id exists and is not revoked; PORCH_E_DENIED when revoked,
+ * PORCH_E_NOT_FOUND when unknown (or purged).
+ */
+enum porch_err store_refresh_grant_live(struct db_conn *c, const char *tenant_id,
+                                        const char *grant_id);
+
 #endif

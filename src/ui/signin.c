@@ -175,6 +175,52 @@ static enum porch_err journey_open(struct page *p)
     return PORCH_OK;
 }
 
+/* GET /{tenant}/signin: the current step again (a browser refresh); changes nothing. */
+enum porch_err ui_signin_get(struct req *r, struct resp *rs)
+{
+    struct page p;
+    char csrf[JOURNEY_TOKEN_LEN];
+    const char *id;
+    enum porch_err err = page_open(&p, r, rs);
+
+    if (err != PORCH_OK)
+        goto out;
+    id = req_cookie(r, signin_journey_cookie(r, p.d->tenant.id));
+    if (!id || strlen(id) >= JOURNEY_TOKEN_LEN) {
+        err = expired(&p);
+        goto out;
+    }
+    err = journey_load(p.c, p.d->tenant.id, id, clock_now(), &p.j);
+    if (err == PORCH_E_NOT_FOUND) {
+        err = expired(&p);
+        goto out;
+    }
+    if (err != PORCH_OK)
+        goto out;
+    p.locale = pick_locale(r, p.j.request);
+    journey_csrf_of(id, csrf);
+    p.csrf = arena_strdup(r->arena, csrf);
+    memset(csrf, 0, sizeof(csrf));
+    switch (p.j.state) {
+    case JOURNEY_EMAIL:
+        err = step_page(&p, "signin_email", "email", NULL, 200);
+        break;
+    case JOURNEY_PASSWORD:
+        err = step_page(&p, "signin_password", "password", NULL, 200);
+        break;
+    case JOURNEY_KMSI:
+        err = step_page(&p, "kmsi", "kmsi", NULL, 200);
+        break;
+    default:
+        err = expired(&p);
+        break;
+    }
+out:
+    err = page_fail(&p, err);
+    page_release(&p);
+    return err;
+}
+
 /* Moves the journey by ev and stores it; a lost race or a skipped step is an error page. */
 static enum porch_err advance(struct page *p, enum journey_event ev)
 {
@@ -379,6 +425,7 @@ static enum porch_err check_password(struct page *p, const char *password, struc
     *found = err == PORCH_OK;
     if (err != PORCH_OK && err != PORCH_E_NOT_FOUND)
         return err;
+    err = PORCH_OK;
     if (*found) {
         err = lockout_account_check(p->c, pol, p->d->tenant.id, u->id, now, &until);
         if (err != PORCH_OK)

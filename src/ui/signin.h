@@ -27,6 +27,8 @@ struct resp;
 
 /* GET|POST /{tenant}/oauth2/v2.0/authorize */
 enum porch_err ui_authorize(struct req *r, struct resp *rs);
+/* GET /{tenant}/signin: the current step again, for a browser refresh */
+enum porch_err ui_signin_get(struct req *r, struct resp *rs);
 /* POST /{tenant}/signin/email, /password, /kmsi */
 enum porch_err ui_signin_email_post(struct req *r, struct resp *rs);
 enum porch_err ui_signin_password_post(struct req *r, struct resp *rs);
