@@ -216,6 +216,23 @@ porch_cores=$(awk -v a="$t0" -v b="$t1" -v x="$s0" -v y="$s1" -v hz="$(getconf C
 sign_rate=$(openssl speed -seconds 3 -multi "$cores" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}' | tail -1)
 sign_rate1=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}' | tail -1)
 
+# Password sign-ins: the whole browser flow and the code redemption per sign-in (bench/signin.mjs),
+# against the argon2id verifications/s the machine does at Porch's parameters (one per sign-in).
+SIGNIN_CONC=${BENCH_SIGNIN_CONCURRENCY:-$((cores * 2))}
+cc -O2 -I"$top/src" "$here/argon2_rate.c" -o "$tmp/argon2_rate" -lsodium -lpthread ||
+    die "cannot build bench/argon2_rate.c (libsodium-dev)"
+t0=$(cpu_ticks "$porch_pid")
+signin=$(node "$here/signin.mjs" "http://127.0.0.1:$porch_port" "$tid" "$client_id" "$client_secret" \
+    "$SIGNIN_CONC" "${DURATION%s}") || die "sign-in bench failed"
+t1=$(cpu_ticks "$porch_pid")
+jfield() { printf '%s' "$signin" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
+signin_rate=$(jfield rate)
+signin_secs=$(jfield seconds)
+signin_n=$(jfield signins)
+signin_cores=$(awk -v a="$t0" -v b="$t1" -v s="$signin_secs" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / s }')
+argon_rate=$("$tmp/argon2_rate" "$cores" 5)
+argon_rate1=$("$tmp/argon2_rate" 1 5)
+
 kill -0 "$porch_pid" 2>/dev/null || die "porch died under load"
 rss_load=$(rss_kib "$porch_pid")
 rss_peak=$(hwm_kib "$porch_pid")
@@ -238,6 +255,11 @@ printf '%-10s %-6s %12s %10s %10s %8s %10s\n' token porch "${rps[token.porch]}" 
 echo "token      openssl ${sign_rate} RS256 signs/s (openssl speed -multi $cores rsa2048); porch/openssl $tratio"
 cratio=$(awk -v a="${rps[token.porch]}" -v c="$porch_cores" -v b="$sign_rate1" 'BEGIN { if (b > 0 && c > 0) printf "%.2f", a / c / b; else print "n/a" }')
 echo "token      per core: porch used $porch_cores cores → $(awk -v a="${rps[token.porch]}" -v c="$porch_cores" 'BEGIN { if (c > 0) printf "%.0f", a / c }') tokens/s/core vs openssl ${sign_rate1} signs/s on one core; ratio $cratio"
+sratio=$(awk -v a="$signin_rate" -v b="$argon_rate" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+scratio=$(awk -v a="$signin_rate" -v c="$signin_cores" -v b="$argon_rate1" 'BEGIN { if (b > 0 && c > 0) printf "%.2f", a / c / b; else print "n/a" }')
+echo "signin     porch ${signin_rate} password sign-ins/s ($signin_n in ${signin_secs}s, $SIGNIN_CONC at a time; p50 $(jfield p50_ms)ms p99 $(jfield p99_ms)ms, $(jfield errors) errors)"
+echo "signin     argon2id ${argon_rate} verifications/s on $cores threads, ${argon_rate1} on one; porch/argon2 $sratio"
+echo "signin     per core: porch used $signin_cores cores → ratio $scratio"
 echo
 printf 'porch RSS: idle %s KiB (%.1f MiB), after load %s KiB (%.1f MiB), peak %s KiB\n' \
     "$rss_idle" "$(awk -v k="$rss_idle" 'BEGIN{print k/1024}')" "$rss_load" "$(awk -v k="$rss_load" 'BEGIN{print k/1024}')" "$rss_peak"
@@ -253,6 +275,11 @@ verdict=$(awk -v r="$tratio" 'BEGIN { print (r != "n/a" && r + 0 >= 0.8) ? "PASS
 echo "  $verdict  client-credentials tokens/s over openssl RS256 signs/s, whole machine, $tratio (target >= 0.8)"
 verdict=$(awk -v r="$cratio" 'BEGIN { print (r != "n/a" && r + 0 >= 0.8) ? "PASS" : "MISS" }')
 echo "  $verdict  the same per core of porch CPU (wrk excluded) $cratio (target >= 0.8)"
+verdict=$(awk -v r="$sratio" 'BEGIN { print (r != "n/a" && r + 0 >= 0.8) ? "PASS" : "MISS" }')
+[ "$(jfield errors)" = 0 ] || verdict="MISS (sign-in errors)"
+echo "  $verdict  password sign-ins/s over argon2id verifications/s, whole machine, $sratio (target >= 0.8)"
+verdict=$(awk -v r="$scratio" 'BEGIN { print (r != "n/a" && r + 0 >= 0.8) ? "PASS" : "MISS" }')
+echo "  $verdict  the same per core of porch CPU (the node client excluded) $scratio (target >= 0.8)"
 verdict=MISS
 [ "$rss_idle" -lt "$RSS_TARGET_KIB" ] && verdict=PASS
 echo "  $verdict  idle RSS $rss_idle KiB (target < $RSS_TARGET_KIB KiB)"

@@ -41,7 +41,10 @@ describe('discovery document', () => {
 
   test('supported values', () => {
     assert.deepEqual(doc.response_types_supported, ['code']);
-    assert.deepEqual(doc.response_modes_supported, ['query', 'form_post']);
+    assert.deepEqual(doc.response_modes_supported, ['query', 'fragment', 'form_post']);
+    assert.deepEqual(doc.prompt_values_supported, ['none', 'login', 'select_account', 'create']);
+    assert.equal(doc.revocation_endpoint, `${p.url}/${p.tenantId}/oauth2/v2.0/revoke`);
+    assert.equal(doc.authorization_response_iss_parameter_supported, true);
     assert.deepEqual(doc.subject_types_supported, ['pairwise']);
     assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256']);
     assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_post', 'private_key_jwt', 'client_secret_basic']);
