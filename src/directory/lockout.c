@@ -107,12 +107,22 @@ static enum porch_err ip_name(const char *ip, char name[STORE_COUNTER_NAME_MAX +
     return PORCH_OK;
 }
 
+/* The lock deadline of counter name if it lies ahead of now, else 0, in *until. */
+static enum porch_err lock_deadline(struct db_conn *c, const char *tenant_id, const char *name,
+                                    int64_t now, int64_t window, int64_t *until)
+{
+    int64_t count = 0, locked = 0;
+    enum porch_err err = store_counter_get(c, tenant_id, name, now, window, &count, &locked);
+
+    *until = err == PORCH_OK && locked > now ? locked : 0;
+    return err;
+}
+
 enum porch_err lockout_account_check(struct db_conn *c, const struct lockout_policy *p,
                                      const char *tenant_id, const char *user_id, int64_t now,
                                      int64_t *until)
 {
     char name[STORE_COUNTER_NAME_MAX + 1];
-    int64_t count = 0, locked = 0;
     enum porch_err err;
 
     *until = 0;
@@ -121,10 +131,7 @@ enum porch_err lockout_account_check(struct db_conn *c, const struct lockout_pol
         err = user_name(user_id, name);
     if (err != PORCH_OK || p->threshold <= 0)
         return err;
-    err = store_counter_get(c, tenant_id, name, now, p->window, &count, &locked);
-    if (err == PORCH_OK && locked > now)
-        *until = locked;
-    return err;
+    return lock_deadline(c, tenant_id, name, now, p->window, until);
 }
 
 enum porch_err lockout_account_fail(struct db_conn *c, const struct lockout_policy *p,
@@ -167,7 +174,7 @@ enum porch_err lockout_ip_check(struct db_conn *c, const struct lockout_policy *
                                 int64_t *retry_after)
 {
     char name[STORE_COUNTER_NAME_MAX + 1];
-    int64_t count = 0, locked = 0;
+    int64_t locked = 0;
     enum porch_err err;
 
     *retry_after = 0;
@@ -176,8 +183,8 @@ enum porch_err lockout_ip_check(struct db_conn *c, const struct lockout_policy *
         err = ip_name(ip, name);
     if (err != PORCH_OK || p->ip_limit <= 0)
         return err;
-    err = store_counter_get(c, tenant_id, name, now, p->ip_window, &count, &locked);
-    if (err == PORCH_OK && locked > now)
+    err = lock_deadline(c, tenant_id, name, now, p->ip_window, &locked);
+    if (err == PORCH_OK && locked)
         *retry_after = locked - now;
     return err;
 }
