@@ -83,6 +83,10 @@ done
 curl -fs "http://127.0.0.1:$porch_port/healthz" >/dev/null || die "porch serve did not become healthy"
 sleep 0.5
 rss_idle=$(rss_kib "$porch_pid")
+# RSS counts every shared-library page mapped, which varies with what the page cache holds
+# (fault-around maps neighbours of hot pages); PSS and private dirty pages are what porch costs.
+pss_idle=$(awk '/^Pss:/ {print $2}' "/proc/$porch_pid/smaps_rollup" 2>/dev/null || echo 0)
+priv_idle=$(awk '/^Private_Dirty:/ {print $2}' "/proc/$porch_pid/smaps_rollup" 2>/dev/null || echo 0)
 
 disco_path="/$tid/v2.0/.well-known/openid-configuration"
 jwks_path="/$tid/discovery/v2.0/keys"
@@ -263,6 +267,7 @@ echo "signin     per core: porch used $signin_cores cores → ratio $scratio"
 echo
 printf 'porch RSS: idle %s KiB (%.1f MiB), after load %s KiB (%.1f MiB), peak %s KiB\n' \
     "$rss_idle" "$(awk -v k="$rss_idle" 'BEGIN{print k/1024}')" "$rss_load" "$(awk -v k="$rss_load" 'BEGIN{print k/1024}')" "$rss_peak"
+printf 'porch idle PSS %s KiB, private dirty %s KiB\n' "$pss_idle" "$priv_idle"
 echo
 echo "targets:"
 for s in discovery jwks; do

@@ -125,9 +125,18 @@ const char *route_allow_header(struct arena *a, unsigned allowed)
 
 enum porch_err route_cors_preflight(struct req *r, struct resp *rs)
 {
-    (void)r;
+    /* the protocol endpoints (token, revoke, UserInfo) take POSTs and bearer tokens from SPAs */
+    bool protocol = r->path && (strstr(r->path, "/oauth2/") || strstr(r->path, "/openid/"));
+
     resp_header_set(rs, "Access-Control-Allow-Origin", "*");
-    resp_header_set(rs, "Access-Control-Allow-Methods", "GET, OPTIONS");
+    resp_header_set(rs, "Access-Control-Allow-Methods",
+                    protocol ? "GET, POST, OPTIONS" : "GET, OPTIONS");
+    if (protocol)
+        resp_header_set(rs, "Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, client-request-id, return-client-request-id, "
+                        "x-client-SKU, x-client-VER, x-client-OS, x-client-CPU, "
+                        "x-client-current-telemetry, x-client-last-telemetry, "
+                        "x-ms-lib-capability, x-app-name, x-app-ver");
     resp_header_set(rs, "Access-Control-Max-Age", "86400");
     rs->status = 204;
     return PORCH_OK;

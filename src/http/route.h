@@ -85,7 +85,8 @@ const char *route_allow_header(struct arena *a, unsigned allowed);
 
 /**
  * Handler for OPTIONS on R_CORS routes: 204 with Access-Control-Allow-Origin: *,
- * Access-Control-Allow-Methods: GET, OPTIONS and a one-day max age.
+ * Access-Control-Allow-Methods: GET, OPTIONS (GET, POST, OPTIONS and the headers MSAL sends,
+ * Authorization included, on the /oauth2/ and /openid/ protocol endpoints) and a one-day max age.
  */
 enum porch_err route_cors_preflight(struct req *r, struct resp *rs);
 

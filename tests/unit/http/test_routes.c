@@ -193,6 +193,14 @@ static void preflight(void **state)
     assert_int_equal(rs.status, 204);
     assert_string_equal(resp_header_get(&rs, "Access-Control-Allow-Origin"), "*");
     assert_string_equal(resp_header_get(&rs, "Access-Control-Allow-Methods"), "GET, OPTIONS");
+    assert_null(resp_header_get(&rs, "Access-Control-Allow-Headers"));
+    /* the token endpoint and UserInfo take POSTs with a bearer token from browser apps */
+    r.path = "/t/openid/v2.0/userinfo";
+    resp_init(&rs, a, 16);
+    assert_int_equal(route_cors_preflight(&r, &rs), PORCH_OK);
+    assert_string_equal(resp_header_get(&rs, "Access-Control-Allow-Methods"),
+                        "GET, POST, OPTIONS");
+    assert_non_null(strstr(resp_header_get(&rs, "Access-Control-Allow-Headers"), "Authorization"));
     arena_free(a);
 }
 /* Graph's alternate keys: a parameter between literals inside one segment. */
