@@ -5,6 +5,7 @@
  * place that writes a state, so every change is logged. Stored rows name kind and state as
  * text; names that no longer parse are a store error rather than a guess.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -164,10 +165,10 @@ static enum porch_err from_row(const struct journey_row *r, struct journey *j)
     return PORCH_OK;
 }
 
-enum porch_err journey_create(struct db_conn *c, const char *tenant_id, enum journey_kind kind,
-                              const char *client_id, const json_t *request, int64_t now,
-                              int64_t ttl, struct journey *out, char id_out[JOURNEY_TOKEN_LEN],
-                              char csrf_out[JOURNEY_TOKEN_LEN])
+static enum porch_err create(struct db_conn *c, const char *tenant_id, enum journey_kind kind,
+                             const char *client_id, const json_t *request, int64_t now,
+                             int64_t ttl, bool begin, struct journey *out,
+                             char id_out[JOURNEY_TOKEN_LEN], char csrf_out[JOURNEY_TOKEN_LEN])
 {
     enum porch_err err = PORCH_E_INVALID;
     struct journey_row r;
@@ -185,6 +186,8 @@ enum porch_err journey_create(struct db_conn *c, const char *tenant_id, enum jou
     out->request = request ? json_deep_copy(request) : json_object();
     out->data = json_object();
     out->expires_at = now + ttl;
+    if (begin && (err = journey_transition(out, JOURNEY_EV_BEGIN)) != PORCH_OK)
+        goto out;
     to_row(out, &r);
     err = store_journey_create(c, &r, now, id_out, csrf_out);
     if (err != PORCH_OK)
@@ -198,6 +201,22 @@ out:
         journey_release(out);
     store_journey_row_release(&r);
     return err;
+}
+
+enum porch_err journey_create(struct db_conn *c, const char *tenant_id, enum journey_kind kind,
+                              const char *client_id, const json_t *request, int64_t now,
+                              int64_t ttl, struct journey *out, char id_out[JOURNEY_TOKEN_LEN],
+                              char csrf_out[JOURNEY_TOKEN_LEN])
+{
+    return create(c, tenant_id, kind, client_id, request, now, ttl, false, out, id_out, csrf_out);
+}
+
+enum porch_err journey_start(struct db_conn *c, const char *tenant_id, enum journey_kind kind,
+                             const char *client_id, const json_t *request, int64_t now,
+                             int64_t ttl, struct journey *out, char id_out[JOURNEY_TOKEN_LEN],
+                             char csrf_out[JOURNEY_TOKEN_LEN])
+{
+    return create(c, tenant_id, kind, client_id, request, now, ttl, true, out, id_out, csrf_out);
 }
 
 enum porch_err journey_load(struct db_conn *c, const char *tenant_id, const char *id, int64_t now,

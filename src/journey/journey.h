@@ -95,6 +95,15 @@ enum porch_err journey_create(struct db_conn *c, const char *tenant_id, enum jou
                               char csrf_out[JOURNEY_TOKEN_LEN]);
 
 /**
+ * journey_create, with the BEGIN event applied (through the transition table) before the row
+ * is written: the journey is stored once, already on its first page.
+ */
+enum porch_err journey_start(struct db_conn *c, const char *tenant_id, enum journey_kind kind,
+                             const char *client_id, const json_t *request, int64_t now,
+                             int64_t ttl, struct journey *out, char id_out[JOURNEY_TOKEN_LEN],
+                             char csrf_out[JOURNEY_TOKEN_LEN]);
+
+/**
  * Loads the unexpired journey named by id into out (release with journey_release).
  * PORCH_E_NOT_FOUND when unknown or expired, PORCH_E_STORE when the stored row does not parse.
  */

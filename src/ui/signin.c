@@ -290,15 +290,13 @@ static enum porch_err start_journey(struct page *p, json_t *request)
     char id[JOURNEY_TOKEN_LEN], csrf[JOURNEY_TOKEN_LEN];
     enum porch_err err;
 
-    err = journey_create(p->c, p->d->tenant.id, JOURNEY_SIGNIN, authz_get(request, "client_id"),
-                         request, clock_now(), SIGNIN_JOURNEY_TTL, &p->j, id, csrf);
+    err = journey_start(p->c, p->d->tenant.id, JOURNEY_SIGNIN, authz_get(request, "client_id"),
+                        request, clock_now(), SIGNIN_JOURNEY_TTL, &p->j, id, csrf);
     if (err != PORCH_OK)
         return err;
     p->have_journey = true;
     p->csrf = arena_strdup(p->r->arena, csrf);
-    err = advance(p, JOURNEY_EV_BEGIN);
-    if (err == PORCH_OK)
-        err = resp_cookie(p->rs, signin_journey_cookie(p->r, p->d->tenant.id), id,
+    err = resp_cookie(p->rs, signin_journey_cookie(p->r, p->d->tenant.id), id,
                           SIGNIN_JOURNEY_TTL, 0);
     memset(id, 0, sizeof(id));
     memset(csrf, 0, sizeof(csrf));

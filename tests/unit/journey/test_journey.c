@@ -147,6 +147,9 @@ static void csrf_and_expiry(void **state)
     assert_int_equal(journey_load(c, TID, id, T0 + 899, &got), PORCH_OK);
     assert_int_equal(journey_csrf_verify(&got, csrf), PORCH_OK);
     journey_release(&got);
+    /* the token can be derived again from the id (a page re-rendered from the cookie) */
+    journey_csrf_of(id, other);
+    assert_string_equal(other, csrf);
     assert_int_equal(journey_load(c, TID, id, T0 + 900, &got), PORCH_E_NOT_FOUND);
 
     /* A stored state this build does not know is a store error, not a guess. */
@@ -160,12 +163,33 @@ static void csrf_and_expiry(void **state)
     db_release(c);
 }
 
+/* journey_start stores the journey once, already moved by BEGIN to its first page. */
+static void start_is_on_the_first_page(void **state)
+{
+    struct db_conn *c = NULL;
+    struct journey j, got;
+    char id[JOURNEY_TOKEN_LEN], csrf[JOURNEY_TOKEN_LEN];
+
+    assert_int_equal(db_acquire(*state, &c), PORCH_OK);
+    assert_int_equal(
+        journey_start(c, TID, JOURNEY_SIGNIN, CLIENT, NULL, clock_now(), 900, &j, id, csrf),
+        PORCH_OK);
+    assert_int_equal(j.state, JOURNEY_EMAIL);
+    assert_int_equal(journey_load(c, TID, id, clock_now(), &got), PORCH_OK);
+    assert_int_equal(got.state, JOURNEY_EMAIL);
+    assert_int_equal(got.version, 1);
+    journey_release(&got);
+    journey_release(&j);
+    db_release(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(table_is_the_whole_policy),
         cmocka_unit_test_setup_teardown(sign_in_path_and_skips, setup, teardown),
         cmocka_unit_test_setup_teardown(csrf_and_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(start_is_on_the_first_page, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
