@@ -159,6 +159,32 @@ enum porch_err lockout_account_fail(struct db_conn *c, const struct lockout_poli
     return err;
 }
 
+enum porch_err lockout_account_attempt(struct db_conn *c, const struct lockout_policy *p,
+                                       const char *tenant_id, const char *user_id, int64_t now,
+                                       bool *allowed)
+{
+    char name[STORE_COUNTER_NAME_MAX + 1];
+    int64_t count = 0, locked = 0;
+    enum porch_err err;
+
+    *allowed = true;
+    err = lockout_policy_check(p);
+    if (err == PORCH_OK)
+        err = user_name(user_id, name);
+    if (err != PORCH_OK || p->threshold <= 0)
+        return err;
+    err = store_counter_hit(c, tenant_id, name, now, p->window, &count, &locked);
+    if (err != PORCH_OK)
+        return err;
+    if (locked > now) {
+        *allowed = false;
+        return PORCH_OK;
+    }
+    if (count >= p->threshold)
+        err = store_counter_lock(c, tenant_id, name, now, now + wait_for(p, count));
+    return err;
+}
+
 enum porch_err lockout_account_reset(struct db_conn *c, const char *tenant_id, const char *user_id)
 {
     char name[STORE_COUNTER_NAME_MAX + 1];

@@ -26,6 +26,9 @@
  *   check the password    → wrong: lockout_account_fail + lockout_ip_fail, generic error
  *                         → right: lockout_account_reset (the IP count is kept: an attacker's
  *                           own successful sign-ins must not clear it)
+ * lockout_account_attempt replaces check + fail with one counter update made before the
+ * password is checked, so concurrent guesses (many threads or nodes) cannot all pass the check
+ * before any failure is counted; a right password then calls lockout_account_reset.
  * On a store error the caller refuses the sign-in (503): these checks fail closed.
  *
  * All functions filter by tenant id. Thread-safety is that of the connection passed in.
@@ -33,6 +36,7 @@
 #ifndef PORCH_LOCKOUT_H
 #define PORCH_LOCKOUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -88,6 +92,17 @@ enum porch_err lockout_account_check(struct db_conn *c, const struct lockout_pol
 enum porch_err lockout_account_fail(struct db_conn *c, const struct lockout_policy *p,
                                     const char *tenant_id, const char *user_id, int64_t now,
                                     int64_t *until);
+
+/**
+ * Before checking a password, race-free: counts this attempt as a failure at once and, from the
+ * threshold-th attempt in a row on, sets the lock as lockout_account_fail would. *allowed is
+ * false when an earlier lock is still running: answer with the generic error without checking
+ * the password. A right password must be followed by lockout_account_reset, which undoes the
+ * count. Errors as lockout_account_check.
+ */
+enum porch_err lockout_account_attempt(struct db_conn *c, const struct lockout_policy *p,
+                                       const char *tenant_id, const char *user_id, int64_t now,
+                                       bool *allowed);
 
 /** After a successful sign-in: forgets the account's failures and lock. */
 enum porch_err lockout_account_reset(struct db_conn *c, const char *tenant_id, const char *user_id);

@@ -10,6 +10,7 @@
 
 #include "oidc/authorize.h"
 #include "oidc/tenant_docs.h"
+#include "core/utf8.h"
 #include "core/words.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -127,7 +128,8 @@ static const char *platform_of(struct authz *a, const char *uri)
 
     if (in_list(ar, json_object_get(json_object_get(j, "web"), "redirectUris"), uri, false))
         return "web";
-    if (in_list(ar, json_object_get(json_object_get(j, "spa"), "redirectUris"), uri, true))
+    /* a browser app is served from a fixed origin: only native apps get the loopback port rule */
+    if (in_list(ar, json_object_get(json_object_get(j, "spa"), "redirectUris"), uri, false))
         return "spa";
     if (in_list(ar, json_object_get(json_object_get(j, "publicClient"), "redirectUris"), uri,
                 true))
@@ -424,6 +426,14 @@ static bool pkce_value_ok(const char *s)
     return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") == n;
 }
 
+/* True when s is valid UTF-8 (JSON strings, and so the stored request, need it). */
+static bool utf8_ok(const char *s)
+{
+    size_t n;
+
+    return !s || utf8_count(s, strlen(s), &n);
+}
+
 static void copy_opt(struct authz *a, const char *name)
 {
     const char *v = param(a, name);
@@ -465,7 +475,10 @@ static enum authz_verdict check_rest(struct authz *a)
     const char *platform = authz_get(a->req, "platform");
     const char *state = param(a, "state"), *nonce = param(a, "nonce");
 
-    /* state first: every error from here on carries it back */
+    /* state first: every error from here on carries it back; one we cannot carry is a page */
+    if (!utf8_ok(state))
+        return refuse(a, AUTHZ_ERROR_PAGE, "invalid_request", 90014,
+                      "The state parameter is not valid UTF-8.");
     if (state && strlen(state) <= MAX_STATE)
         json_object_set_new(a->req, "state", json_string(state));
     if (mode && strcmp(mode, "query") != 0 && strcmp(mode, "form_post") != 0 &&
@@ -496,6 +509,13 @@ static enum authz_verdict check_rest(struct authz *a)
     if (param(a, "request_uri"))
         return refuse(a, AUTHZ_ERROR_REDIRECT, "request_uri_not_supported", 90014,
                     "The 'request_uri' parameter is not supported.");
+    for (size_t i = 0; i < a->params->n; i++) {
+        if (!utf8_ok(a->params->items[i].value))
+            return bad_request(a, arena_printf(ar, "The '%.64s' parameter is not valid UTF-8.",
+                                               utf8_ok(a->params->items[i].name)
+                                                   ? a->params->items[i].name
+                                                   : "?"));
+    }
     if (nonce && strlen(nonce) > MAX_NONCE)
         return bad_request(a, "The nonce parameter is too long.");
     if (nonce && *nonce)
@@ -573,6 +593,37 @@ enum porch_err authz_validate(struct req *r, struct tenant_docs *d, struct db_co
     }
     *request = a.req;
     return PORCH_OK;
+}
+
+enum porch_err authz_recheck(struct req *r, struct tenant_docs *d, struct db_conn *c,
+                             const json_t *request, bool *still_ok)
+{
+    struct authz a = {.r = r, .d = d, .c = c};
+    const char *id = authz_get(request, "client_id"), *uri = authz_get(request, "redirect_uri");
+    const char *was = authz_get(request, "platform"), *now_is;
+    struct sp_row sp;
+    enum porch_err err;
+
+    *still_ok = false;
+    memset(&sp, 0, sizeof(sp));
+    if (!id || !uri || !was)
+        return PORCH_OK;
+    err = store_app_get_by_app_id(c, d->tenant.id, id, &a.app);
+    if (err == PORCH_E_NOT_FOUND)
+        return PORCH_OK;
+    if (err != PORCH_OK)
+        return err;
+    a.app_json = json_loads(a.app.data ? a.app.data : "{}", 0, NULL);
+    now_is = platform_of(&a, uri);
+    err = store_sp_get_by_app_id(c, d->tenant.id, id, &sp);
+    if (err == PORCH_OK)
+        *still_ok = now_is && strcmp(now_is, was) == 0 && sp.account_enabled;
+    if (err == PORCH_E_NOT_FOUND)
+        err = PORCH_OK;
+    store_sp_row_release(&sp);
+    store_app_row_release(&a.app);
+    json_decref(a.app_json);
+    return err;
 }
 
 /* --- responses ------------------------------------------------------------------------------- */

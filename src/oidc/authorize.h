@@ -8,8 +8,8 @@
  * error is an error page (never a redirect: RFC 6749 §4.1.2.1, security-baseline.md); after
  * that, errors go back to the client at its redirect URI with state and iss. The redirect URI
  * must equal a registered web, spa or publicClient URI of the application byte for byte, except
- * that a publicClient or spa loopback URI (http://127.0.0.1, [::1] or localhost) may differ in
- * its port (RFC 8252 §7.3).
+ * that a publicClient loopback URI (http://127.0.0.1, [::1] or localhost) may differ in its port
+ * (RFC 8252 §7.3: native apps listen on an ephemeral port). Every parameter must be UTF-8.
  *
  * The validated request is a JSON object (so a journey can store it) with these members, all
  * strings unless said: client_id, app_name, redirect_uri, platform ("web", "spa", "public"),
@@ -61,6 +61,14 @@ struct authz_error {
 enum porch_err authz_validate(struct req *r, struct tenant_docs *d, struct db_conn *c,
                               json_t **request, enum authz_verdict *verdict,
                               struct authz_error *e);
+
+/**
+ * Before a code goes out for a request validated earlier (a journey can last 30 minutes):
+ * *still_ok is true when the application still exists with its service principal enabled and
+ * the redirect URI is still registered on the same platform. Store errors are returned.
+ */
+enum porch_err authz_recheck(struct req *r, struct tenant_docs *d, struct db_conn *c,
+                             const json_t *request, bool *still_ok);
 
 /**
  * Answers the request with an error at its redirect URI (query or form_post), with

@@ -719,26 +719,102 @@ static enum porch_err authorization_code(struct token_ctx *t)
     return err;
 }
 
-/* A scope parameter on refresh may narrow what was granted, never widen it. */
-static enum porch_err refresh_scope(struct token_ctx *t, const char *granted)
+static bool is_oidc_scope(const char *s)
 {
-    const char *p = req_form(t->r, "scope");
+    return strcmp(s, "openid") == 0 || strcmp(s, "profile") == 0 || strcmp(s, "email") == 0 ||
+           strcmp(s, "offline_access") == 0;
+}
 
-    while (p && *p) {
+/* The appId a scope's resource part names ("" for a bare name: Graph), or NULL if none. */
+static const char *scope_resource(struct token_ctx *t, struct db_conn *c, const char *rname)
+{
+    const char *pub = t->r->srv->cfg->public_url;
+    struct assignment_grant g;
+    const char *id = NULL;
+
+    if (!*rname || strcasecmp(rname, GRAPH_APP_ID) == 0 || strcmp(rname, GRAPH_RESOURCE_URI) == 0 ||
+        (pub && strcmp(rname, pub) == 0))
+        return GRAPH_APP_ID;
+    memset(&g, 0, sizeof(g));
+    if (store_assignment_resource_roles(c, t->d->tenant.id, rname, "", false, &g) == PORCH_OK)
+        id = arena_strdup(t->r->arena, g.resource_app_id);
+    free(g.resource_data);
+    return id;
+}
+
+/*
+ * A scope parameter on refresh may narrow what was granted, never widen it or name another
+ * resource. Judged before the token is rotated (store_refresh_peek), so a refused request leaves
+ * the client's token as it was. *effective gets the scopes to issue (NULL: all granted).
+ */
+static enum porch_err refresh_scope(struct token_ctx *t, struct db_conn *c, const char *token,
+                                    const char **effective)
+{
+    const char *req = req_form(t->r, "scope"), *p;
+    char resource[UUID_STR_LEN], *granted = NULL;
+    struct sbuf out;
+    bool dflt = false;
+    enum porch_err err;
+
+    *effective = NULL;
+    if (!req || !*req)
+        return PORCH_OK;
+    err = store_refresh_peek(c, t->d->tenant.id, t->auth.client_id, token, &granted, resource);
+    if (err == PORCH_E_NOT_FOUND)
+        return PORCH_OK; /* the rotation answers it */
+    if (err != PORCH_OK)
+        return err;
+    if (!resource[0])
+        snprintf(resource, sizeof(resource), "%s", GRAPH_APP_ID);
+    for (p = req; *p;) {
         size_t n = strcspn(p, " ");
-        const char *s = arena_strndup(t->r->arena, p, n), *name = strrchr(s, '/');
+        const char *s = arena_strndup(t->r->arena, p, n), *slash = strrchr(s, '/'), *name, *res;
         p += n + strspn(p + n, " ");
-        name = name ? name + 1 : s;
-        if (n && !words_has(granted, name) && strcmp(name, ".default") != 0 &&
-            strcmp(s, "openid") != 0 && strcmp(s, "profile") != 0 &&
-            strcmp(s, "offline_access") != 0 && strcmp(s, "email") != 0)
+        if (!n || is_oidc_scope(s))
+            continue;
+        name = slash ? slash + 1 : s;
+        res = scope_resource(t, c, slash ? arena_strndup(t->r->arena, s, (size_t)(slash - s)) : "");
+        if (!res || strcasecmp(res, resource) != 0) {
+            free(granted);
+            return oauth_fail(t, "invalid_scope", 70011,
+                              arena_printf(t->r->arena,
+                                           "The refresh token was issued for another resource "
+                                           "than %.256s. Send an interactive authorization "
+                                           "request for this resource.",
+                                           s));
+        }
+        if (strcmp(name, ".default") == 0) {
+            dflt = true;
+        } else if (!words_has(granted, name)) {
+            free(granted);
             return oauth_fail(t, "invalid_grant", 65001,
                               arena_printf(t->r->arena,
                                            "The refresh token was not issued for the scope "
                                            "%.256s. Send an interactive authorization request "
                                            "for this user and resource.",
                                            s));
+        }
     }
+    /* the granted scopes the request names, in granted order; offline_access stays */
+    sbuf_init(&out, 8192);
+    for (p = granted; *p;) {
+        size_t n = strcspn(p, " ");
+        const char *s = arena_strndup(t->r->arena, p, n);
+        bool keep = false;
+        p += n + strspn(p + n, " ");
+        if (!n)
+            continue;
+        if (is_oidc_scope(s))
+            keep = strcmp(s, "offline_access") == 0 || words_has(req, s);
+        else
+            keep = dflt || words_has(req, s) ||
+                   strstr(req, arena_printf(t->r->arena, "/%s", s)) != NULL;
+        if (keep)
+            (void)sbuf_addf(&out, "%s%s", out.len ? " " : "", s);
+    }
+    *effective = arena_strdup(t->r->arena, out.buf ? out.buf : "");
+    sbuf_release(&out);
+    free(granted);
     return PORCH_OK;
 }
 
@@ -749,6 +825,7 @@ static enum porch_err refresh_token(struct token_ctx *t)
     char successor[STORE_REFRESH_TOKEN_LEN];
     struct refresh_row row;
     struct db_conn *c = NULL;
+    const char *scope = NULL;
     bool authed = false;
     enum porch_err err;
 
@@ -761,6 +838,8 @@ static enum porch_err refresh_token(struct token_ctx *t)
     err = db_acquire(t->r->srv->db, &c);
     if (err == PORCH_OK)
         err = user_client(t, c, &authed);
+    if (err == PORCH_OK && strlen(token) < STORE_REFRESH_TOKEN_LEN)
+        err = refresh_scope(t, c, token, &scope);
     if (err == PORCH_OK) {
         err = strlen(token) < STORE_REFRESH_TOKEN_LEN
                   ? store_refresh_rotate(c, t->d->tenant.id, t->auth.client_id, token,
@@ -778,12 +857,10 @@ static enum porch_err refresh_token(struct token_ctx *t)
         } else if (err == PORCH_OK && !row.public_client && !authed) {
             (void)store_refresh_grant_revoke(c, t->d->tenant.id, row.grant_id, clock_now());
             err = confidential_only(t);
-        } else if (err == PORCH_OK) {
-            err = refresh_scope(t, row.scope);
         }
     }
     if (err == PORCH_OK) {
-        struct user_grant g = {.scope = row.scope,
+        struct user_grant g = {.scope = scope ? scope : row.scope,
                                .resource = row.resource[0] ? row.resource : GRAPH_APP_ID,
                                .sid = row.session_id[0] ? row.session_id : NULL,
                                .grant_id = row.grant_id,

@@ -453,3 +453,38 @@ out:
     db_finalize(st);
     return err;
 }
+
+enum porch_err store_refresh_peek(struct db_conn *c, const char *tenant_id, const char *client_id,
+                                  const char *token, char **scope,
+                                  char resource[UUID_STR_LEN])
+{
+    enum porch_err err;
+    struct db_stmt *st = NULL;
+    char hash[DIGEST_SHA256_B64URL_LEN];
+    bool row = false;
+
+    *scope = NULL;
+    resource[0] = '\0';
+    if (digest_sha256_b64url(token, hash) != PORCH_OK)
+        return PORCH_E_NOT_FOUND;
+    err = db_prepare(c,
+                     "SELECT r.scope, g.resource FROM refresh_tokens r JOIN token_grants g"
+                     " ON g.tenant_id = r.tenant_id AND g.id = r.grant_id"
+                     " WHERE r.tenant_id = ? AND r.token_hash = ? AND r.client_id = ?",
+                     &st);
+    if (err != PORCH_OK)
+        goto out;
+    db_bind_text(st, 1, tenant_id);
+    db_bind_text(st, 2, hash);
+    db_bind_text(st, 3, client_id);
+    err = db_step(st, &row);
+    if (err == PORCH_OK && !row)
+        err = PORCH_E_NOT_FOUND;
+    if (err == PORCH_OK)
+        err = db_col_copy(st, 1, resource, UUID_STR_LEN);
+    if (err == PORCH_OK)
+        *scope = xstrdup(db_col_is_null(st, 0) ? "" : db_col_text(st, 0));
+out:
+    db_finalize(st);
+    return err;
+}

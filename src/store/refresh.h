@@ -120,4 +120,13 @@ enum porch_err store_refresh_revoke_token(struct db_conn *c, const char *tenant_
 enum porch_err store_refresh_grant_live(struct db_conn *c, const char *tenant_id,
                                         const char *grant_id);
 
+/**
+ * Reads, without changing anything, the granted scope (*scope, caller frees) and resource of
+ * refresh token token of client_id, live or not, so a request can be judged before the token
+ * is rotated. PORCH_E_NOT_FOUND when unknown or another client's.
+ */
+enum porch_err store_refresh_peek(struct db_conn *c, const char *tenant_id, const char *client_id,
+                                  const char *token, char **scope,
+                                  char resource[UUID_STR_LEN]);
+
 #endif

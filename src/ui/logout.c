@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "crypto/ct.h"
+#include "crypto/digest.h"
 #include "crypto/jws.h"
 #include "crypto/mac.h"
 #include "db/db.h"
@@ -98,7 +99,14 @@ static enum porch_err end_session(struct logout *l)
     return err;
 }
 
-/* The client (aud) of a hint this tenant signed, or NULL. Expiry is deliberately not checked. */
+/*
+ * The client (aud) of a hint this tenant signed for this browser's session, or NULL. Expiry is
+ * deliberately not checked; the session is: an ID token names its SSO session in sid, and a
+ * hint whose sid is not the hash of this browser's session cookie (someone else's token, or
+ * one from an earlier session) does not speak for this user, who is asked to confirm instead.
+ */
+static bool same_session(struct logout *l, const json_t *sid);
+
 static const char *hint_client(struct logout *l, const char *hint)
 {
     char *payload = NULL;
@@ -114,12 +122,25 @@ static const char *hint_client(struct logout *l, const char *hint)
     tid = json_string_value(json_object_get(c, "tid"));
     if (iss && strcmp(iss, l->d->issuer) == 0 && tid && strcmp(tid, l->d->tenant.id) == 0 &&
         json_is_string(json_object_get(c, "aud")) && !json_object_get(c, "scp") &&
-        !json_object_get(c, "roles"))
+        !json_object_get(c, "roles") && same_session(l, json_object_get(c, "sid")))
         aud = arena_strdup(l->r->arena, json_string_value(json_object_get(c, "aud")));
 out:
     json_decref(c);
     free(payload);
     return aud;
+}
+
+/* True when sid names this browser's session (or the browser has none left to end). */
+static bool same_session(struct logout *l, const json_t *sid)
+{
+    char hash[DIGEST_SHA256_B64URL_LEN];
+
+    if (!l->cookie)
+        return true;
+    if (!json_is_string(sid) || digest_sha256_b64url(l->cookie, hash) != PORCH_OK)
+        return false;
+    return strlen(hash) == strlen(json_string_value(sid)) &&
+           ct_compare(hash, json_string_value(sid), strlen(hash)) == 0;
 }
 
 /* True when uri is a registered redirect URI (any platform) of application client_id. */

@@ -411,8 +411,8 @@ static enum porch_err check_password(struct page *p, const char *password, struc
     struct lockout_policy def;
     const char *email = json_string_value(json_object_get(p->j.data, "email"));
     size_t len = strlen(password);
-    bool ok = false, rehash = false;
-    int64_t now = clock_now(), until = 0;
+    bool ok = false, rehash = false, allowed = true;
+    int64_t now = clock_now();
     enum porch_err err;
 
     lockout_policy_default(&def);
@@ -425,15 +425,17 @@ static enum porch_err check_password(struct page *p, const char *password, struc
         return err;
     err = PORCH_OK;
     if (*found) {
-        err = lockout_account_check(p->c, pol, p->d->tenant.id, u->id, now, &until);
+        /* counted before the hash is checked, so parallel guesses cannot overtake the lock */
+        err = lockout_account_attempt(p->c, pol, p->d->tenant.id, u->id, now, &allowed);
         if (err != PORCH_OK)
             return err;
     }
     if (len <= PASSWORD_MAX_LEN) {
-        if (*found && u->password_hash) {
+        if (*found && allowed && u->password_hash) {
             if (password_verify(u->password_hash, password, len, &ok, &rehash) != PORCH_OK)
                 ok = false;
         } else {
+            /* the same work for unknown and locked accounts as for a real check */
             pthread_once(&dummy_once, dummy_make);
             if (dummy_hash)
                 (void)password_verify(dummy_hash, password, len, &ok, &rehash);
@@ -442,7 +444,7 @@ static enum porch_err check_password(struct page *p, const char *password, struc
     }
     if (!*found)
         *code = SIGNIN_UNKNOWN_USER;
-    else if (until > now)
+    else if (!allowed)
         *code = SIGNIN_LOCKED; /* right or wrong, the same answer during the wait */
     else if (!ok)
         *code = SIGNIN_BAD_PASSWORD;
@@ -450,9 +452,7 @@ static enum porch_err check_password(struct page *p, const char *password, struc
         *code = SIGNIN_DISABLED;
     else
         *code = SIGNIN_OK;
-    if (*found && until <= now && !ok)
-        err = lockout_account_fail(p->c, pol, p->d->tenant.id, u->id, now, &until);
-    else if (*code == SIGNIN_OK) {
+    if (*code == SIGNIN_OK) {
         err = lockout_account_reset(p->c, p->d->tenant.id, u->id);
         if (err == PORCH_OK && rehash) {
             char *h = NULL;
@@ -580,6 +580,7 @@ enum porch_err ui_signin_kmsi_post(struct req *r, struct resp *rs)
     struct session_row s;
     const char *kmsi = req_form(r, "kmsi"), *user_id;
     int64_t auth_time;
+    bool still_ok = false;
     enum porch_err err = page_open(&p, r, rs);
 
     if (err == PORCH_OK)
@@ -599,6 +600,14 @@ enum porch_err ui_signin_kmsi_post(struct req *r, struct resp *rs)
     auth_time = json_integer_value(json_object_get(p.j.data, "auth_time"));
     if (!user_id) {
         err = expired(&p);
+        goto out;
+    }
+    /* the app's registration may have changed since /authorize checked it */
+    err = authz_recheck(r, p.d, p.c, p.j.request, &still_ok);
+    if (err != PORCH_OK)
+        goto out;
+    if (!still_ok) {
+        err = error_page(&p, 400, i18n_text(p.locale, "error.app_changed"));
         goto out;
     }
     err = new_session(&p, user_id, auth_time, kmsi && strcmp(kmsi, "yes") == 0, &s);

@@ -232,7 +232,15 @@ describe('hostile sign-in', () => {
     assert.notEqual(rt2, rt1);
     const retry = await t.refresh(web, rt1);
     assert.equal(retry.status, 200, `retry of the previous refresh token within the window: ${retry.body}`);
+    // a refused refresh (a scope never granted, another resource) must not use the token up
+    const other = await code(browser(), web);
+    const rtX = (await t.redeem(web, other.code, { verifier: other.verifier })).json().refresh_token;
+    assertTokenError(await t.refresh(web, rtX, { scope: 'openid Mail.Read' }), 400, 'invalid_grant', 'scope never granted');
+    assertTokenError(await t.refresh(web, rtX, { scope: 'openid api://no-such-api/profile' }), 400, 'invalid_scope', 'another resource');
     await sleep(11000);
+    const narrowed = await t.refresh(web, rtX, { scope: 'openid' });
+    assert.equal(narrowed.status, 200, `the refused requests did not rotate the token: ${narrowed.body}`);
+    assert.ok(!narrowed.json().scope.split(' ').includes('profile'), `narrowed scope: ${narrowed.json().scope}`);
     const reuse = await t.refresh(web, rt1);
     assertTokenError(reuse, 400, 'invalid_grant', 'reuse after the window');
     assertTokenError(await t.refresh(web, rt2), 400, 'invalid_grant', 'the successor after a reuse');
@@ -241,6 +249,25 @@ describe('hostile sign-in', () => {
     // the SSO session is not the grant: a new sign-in still works
     const again = await code(b, web, { prompt: 'none' });
     assert.equal((await t.redeem(web, again.code, { verifier: again.verifier })).status, 200);
+  });
+
+  test("logout with someone else's ID token as hint asks the user instead of ending their session", async () => {
+    const victim = browser();
+    await code(victim, web); // alice is signed in in this browser
+    const mallory = await t.createUser();
+    const m = await t.signIn(mallory, web, { browser: browser() });
+    const url = `${t.logoutUrl}?${new URLSearchParams({ id_token_hint: m.tokens.id_token, post_logout_redirect_uri: web.redirectUris[0], state: 'x' })}`;
+    const r = await victim.fetch(url);
+    assert.equal(r.status, 200, `no redirect for a hint of another session: ${r.status} ${r.headers.location}`);
+    assert.ok(!r.headers.location);
+    assert.equal(victim.page(r).kind, 'logout', 'the confirmation page');
+    const still = await code(victim, web, { prompt: 'none' });
+    assert.ok(still.code, "alice's session survived");
+    // alice's own ID token does end her session and redirects
+    const own = await t.signIn(null, web, { browser: victim });
+    const ok = await victim.fetch(`${t.logoutUrl}?${new URLSearchParams({ id_token_hint: own.tokens.id_token, post_logout_redirect_uri: web.redirectUris[0], state: 'y' })}`);
+    assert.equal(ok.status, 302, ok.body);
+    assert.equal(new URL(ok.headers.location).searchParams.get('state'), 'y');
   });
 
   test('revocation endpoint: revoking a refresh token revokes its grant; unknown tokens answer 200', async () => {

@@ -140,6 +140,40 @@ static void per_account_per_tenant(void **state)
     fx_release(c);
 }
 
+/* attempt counts before the password is checked: the tenth sets the lock, a success resets */
+static void attempts_are_counted_up_front(void **state)
+{
+    struct db_conn *c = seed(state);
+    struct lockout_policy p;
+    int64_t until = -1;
+    bool allowed = false;
+
+    lockout_policy_default(&p);
+    for (int i = 0; i < 9; i++) {
+        assert_int_equal(lockout_account_attempt(c, &p, TID, UID, NOW, &allowed), PORCH_OK);
+        assert_true(allowed);
+    }
+    assert_int_equal(lockout_account_check(c, &p, TID, UID, NOW, &until), PORCH_OK);
+    assert_int_equal(until, 0);
+    /* the tenth may still check its password, but is locked if it fails */
+    assert_int_equal(lockout_account_attempt(c, &p, TID, UID, NOW, &allowed), PORCH_OK);
+    assert_true(allowed);
+    assert_int_equal(lockout_account_check(c, &p, TID, UID, NOW, &until), PORCH_OK);
+    assert_int_equal(until, NOW + 60);
+    assert_int_equal(lockout_account_attempt(c, &p, TID, UID, NOW + 59, &allowed), PORCH_OK);
+    assert_false(allowed);
+    /* after the wait one more try, which doubles the wait when it fails */
+    assert_int_equal(lockout_account_attempt(c, &p, TID, UID, NOW + 60, &allowed), PORCH_OK);
+    assert_true(allowed);
+    assert_int_equal(lockout_account_check(c, &p, TID, UID, NOW + 60, &until), PORCH_OK);
+    assert_true(until > NOW + 60 + 60);
+    /* a right password resets everything */
+    assert_int_equal(lockout_account_reset(c, TID, UID), PORCH_OK);
+    assert_int_equal(lockout_account_attempt(c, &p, TID, UID, NOW + 61, &allowed), PORCH_OK);
+    assert_true(allowed);
+    fx_release(c);
+}
+
 static void failures_are_forgotten_after_the_window(void **state)
 {
     struct db_conn *c = seed(state);
@@ -346,6 +380,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(waits_double_up_to_the_cap),
         T(per_account_per_tenant),
+        T(attempts_are_counted_up_front),
         T(failures_are_forgotten_after_the_window),
         T(later_deadline_wins_and_disabled_never_locks),
         T(bad_arguments),
