@@ -47,9 +47,9 @@ static void purge_once(const struct purger *p)
     if (store_purge_total(&n) > 0)
         log_info("purged expired rows: %" PRId64 " journeys, %" PRId64 " codes, %" PRId64
                  " refresh tokens, %" PRId64 " grants, %" PRId64 " sessions, %" PRId64
-                 " counters, %" PRId64 " sign-in logs",
+                 " counters, %" PRId64 " sign-in logs, %" PRId64 " passcodes",
                  n.journeys, n.auth_codes, n.refresh_tokens, n.token_grants, n.sso_sessions,
-                 n.counters, n.signin_logs);
+                 n.counters, n.signin_logs, n.otps);
     if (err != PORCH_OK)
         log_warn("cannot purge expired rows: %s; retrying in %u s", porch_err_str(err),
                  p->interval);

@@ -114,10 +114,22 @@ static enum porch_err purge_counters(struct db_conn *c, int64_t now, int64_t *n)
                        args, 4, n);
 }
 
+/* A passcode is dead at its expiry, whatever else happened to it (store/otp.h). */
+static enum porch_err purge_otps(struct db_conn *c, int64_t now, int64_t *n)
+{
+    const int64_t args[] = {now, now};
+
+    return run_batches(c,
+                       "DELETE FROM otps WHERE expires_at <= ?"
+                       " AND (tenant_id, id) IN (SELECT tenant_id, id"
+                       " FROM otps WHERE expires_at <= ? LIMIT ?)",
+                       args, 2, n);
+}
+
 int64_t store_purge_total(const struct store_purge_counts *n)
 {
     return n->journeys + n->auth_codes + n->refresh_tokens + n->token_grants + n->sso_sessions +
-           n->counters + n->signin_logs;
+           n->counters + n->signin_logs + n->otps;
 }
 
 enum porch_err store_purge_expired(struct db_conn *c, int64_t now, struct store_purge_counts *out)
@@ -138,6 +150,8 @@ enum porch_err store_purge_expired(struct db_conn *c, int64_t now, struct store_
         err = purge_counters(c, now, &n.counters);
     if (err == PORCH_OK)
         err = store_signin_log_purge(c, now - STORE_PURGE_SIGNIN_LOG_AGE, &n.signin_logs);
+    if (err == PORCH_OK)
+        err = purge_otps(c, now, &n.otps);
     if (out)
         *out = n;
     return err;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Deletes the sign-in state that can no longer be used: expired journeys, authorization
- * codes, refresh tokens, token grants, SSO sessions and lockout counters, and sign-in log
- * records past their retention. `porch serve` runs it periodically (--purge-interval).
+ * codes, refresh tokens, token grants, SSO sessions, lockout counters and one-time passcodes,
+ * and sign-in log records past their retention. `porch serve` runs it periodically
+ * (--purge-interval).
  *
  * Unlike every other repository, the purge is cross-tenant by design: it deletes by expiry
  * alone, in every tenant at once, and never reads or returns what it deletes. It is the only
@@ -22,7 +23,9 @@
  *   STORE_PURGE_REVOKED_AGE ago;
  * - counters whose window started more than STORE_PURGE_COUNTER_AGE ago and that hold no
  *   lock at now (so counter windows must not exceed that age);
- * - sign-in log records older than STORE_PURGE_SIGNIN_LOG_AGE (store_signin_log_purge).
+ * - sign-in log records older than STORE_PURGE_SIGNIN_LOG_AGE (store_signin_log_purge);
+ * - one-time passcodes that expired by now, used, voided or not (store/otp.h: a passcode
+ *   never verifies at or after its expiry, so nothing needs it any more).
  *
  * Rows go in batches of STORE_PURGE_BATCH, each one statement and so one short transaction,
  * so a large backlog never holds the write lock for long; at most STORE_PURGE_MAX_BATCHES per
@@ -56,6 +59,7 @@ struct store_purge_counts {
     int64_t sso_sessions;
     int64_t counters;
     int64_t signin_logs;
+    int64_t otps;
 };
 
 /** Sum of every count in n. */
