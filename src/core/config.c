@@ -8,10 +8,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/config.h"
@@ -20,7 +23,7 @@
 #include "core/xalloc.h"
 #include "core/banned.h"
 
-enum opt_type { OPT_STR, OPT_UINT, OPT_SIZE, OPT_CIDRS, OPT_LEVEL };
+enum opt_type { OPT_STR, OPT_UINT, OPT_SIZE, OPT_CIDRS, OPT_LEVEL, OPT_BOOL };
 
 struct opt {
     const char *name;
@@ -67,6 +70,20 @@ static const struct opt opts[] = {
      "seconds SIGTERM waits for in-flight requests before stopping"},
     {"purge-interval", OPT_UINT, O(purge_interval), "600", 0, 86400,
      "seconds between deletions of expired sessions, journeys, codes, tokens and lockout counters, and of sign-in logs older than 30 days (0: never)"},
+    {"smtp-url", OPT_STR, O(smtp_url), NULL, 0, 0,
+     "SMTP server for mail: smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (implicit TLS); unset: development mode, mail is written to --outbox-dir"},
+    {"smtp-from", OPT_STR, O(smtp_from), NULL, 0, 0,
+     "sender address of every mail, e.g. no-reply@contoso.com (required with --smtp-url; default without it: no-reply@localhost)"},
+    {"smtp-username", OPT_STR, O(smtp_username), NULL, 0, 0,
+     "SMTP user name; needs --smtp-password-file"},
+    {"smtp-password-file", OPT_STR, O(smtp_password_file), NULL, 0, 0,
+     "file (mode 0600) holding the SMTP password, read at start-up; passwords are never given as flags"},
+    {"smtp-ca-file", OPT_STR, O(smtp_ca_file), NULL, 0, 0,
+     "PEM bundle that verifies the SMTP server's certificate (default: the system store)"},
+    {"smtp-starttls", OPT_BOOL, O(smtp_starttls), "true", 0, 0,
+     "with smtp://, require STARTTLS and refuse a server that does not offer it (false: plain SMTP, only without credentials)"},
+    {"outbox-dir", OPT_STR, O(outbox_dir), NULL, 0, 0,
+     "development mode (no --smtp-url): directory, created 0700, that receives each mail as an .eml file (default: DATA-DIR/outbox)"},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -311,6 +328,21 @@ static enum porch_err set_cidrs(struct config *cfg, const char *list, struct por
     return err;
 }
 
+static enum porch_err parse_bool(const struct opt *o, const char *v, bool *out,
+                                 struct porch_error *e)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
+            *out = strcasecmp(v, yes[i]) == 0;
+            return PORCH_OK;
+        }
+    }
+    return PORCH_ERROR_SET(e, PORCH_E_INVALID, "--%s: must be true or false", o->name);
+}
+
 static enum porch_err apply(struct config *cfg, const struct opt *o, const char *v,
                             struct porch_error *e)
 {
@@ -342,6 +374,8 @@ static enum porch_err apply(struct config *cfg, const struct opt *o, const char 
         return PORCH_OK;
     case OPT_CIDRS:
         return set_cidrs(cfg, v, e);
+    case OPT_BOOL:
+        return parse_bool(o, v, (bool *)(void *)slot, e);
     }
     return PORCH_OK;
 }
@@ -409,6 +443,131 @@ static enum porch_err check_public_url(struct config *cfg, struct porch_error *e
     return PORCH_OK;
 }
 
+/* A bare address that is safe in an SMTP command and a header; outbound/mail.c checks again. */
+static bool bare_address(const char *s)
+{
+    const char *at = strchr(s, '@');
+
+    if (!at || at == s || at[1] == '\0' || strchr(at + 1, '@') || strlen(s) > 254)
+        return false;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= ' ' || c == 0x7f || strchr("<>()[]\\,;:\"", c))
+            return false;
+    }
+    return true;
+}
+
+/* Reads until EOF or n bytes into buf. 0 on success (*len set), -1 with errno on failure. */
+static int read_upto(int fd, char *buf, size_t n, size_t *len)
+{
+    *len = 0;
+    while (*len < n) {
+        ssize_t got = read(fd, buf + *len, n - *len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            break;
+        *len += (size_t)got;
+    }
+    return 0;
+}
+
+/*
+ * Reads the SMTP password: a regular file of ours (or root's) that nobody else can read, at
+ * most 1 KiB, one line (a final newline is dropped), no control characters.
+ */
+static enum porch_err read_password(struct config *cfg, struct porch_error *e)
+{
+    const char *path = cfg->smtp_password_file;
+    char buf[1025];
+    size_t len = 0;
+    struct stat st;
+    enum porch_err err = PORCH_E_INVALID;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+    if (fd < 0)
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "--smtp-password-file: cannot open '%s': %s",
+                               path, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0) ||
+        (st.st_mode & (S_IRWXG | S_IRWXO))) {
+        PORCH_ERROR_SET(e, err,
+                        "--smtp-password-file: '%s' must be a regular file of this user that "
+                        "group and others cannot access (chmod 600)",
+                        path);
+        goto out;
+    }
+    if (read_upto(fd, buf, sizeof(buf), &len) != 0) {
+        err = PORCH_ERROR_SET(e, PORCH_E_IO, "--smtp-password-file: cannot read '%s': %s", path,
+                              strerror(errno));
+        goto out;
+    }
+    if (len == sizeof(buf)) {
+        PORCH_ERROR_SET(e, err, "--smtp-password-file: '%s' is longer than 1024 bytes", path);
+        goto out;
+    }
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+        len--;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)buf[i] < ' ' || buf[i] == 0x7f) {
+            PORCH_ERROR_SET(e, err, "--smtp-password-file: '%s' must hold one line", path);
+            goto out;
+        }
+    }
+    if (len == 0) {
+        PORCH_ERROR_SET(e, err, "--smtp-password-file: '%s' is empty", path);
+        goto out;
+    }
+    cfg->smtp_password = xstrndup(buf, len);
+    err = PORCH_OK;
+out:
+    explicit_bzero(buf, sizeof(buf));
+    close(fd);
+    return err;
+}
+
+static enum porch_err derive_mail(struct config *cfg, struct porch_error *e)
+{
+    const char *u = cfg->smtp_url;
+    bool smtps = u && strncmp(u, "smtps://", 8) == 0;
+
+    if (!cfg->outbox_dir)
+        cfg->outbox_dir = join_path(cfg->data_dir, "outbox");
+    if (u && !smtps && strncmp(u, "smtp://", 7) != 0)
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID,
+                               "--smtp-url: must be smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+    if (u && (u[smtps ? 8 : 7] == '\0' || u[smtps ? 8 : 7] == '/' || strpbrk(u, " \t\r\n")))
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "--smtp-url: needs a host and no spaces");
+    /* a password in the URL would show in process listings; it belongs in the password file */
+    if (u && strcspn(u + (smtps ? 8 : 7), "/") > strcspn(u + (smtps ? 8 : 7), "@"))
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID,
+                               "--smtp-url: no user name or password in the URL; use "
+                               "--smtp-username and --smtp-password-file");
+    if (!u && (cfg->smtp_username || cfg->smtp_password_file || cfg->smtp_ca_file))
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "--%s: needs --smtp-url",
+                               cfg->smtp_username        ? "smtp-username"
+                               : cfg->smtp_password_file ? "smtp-password-file"
+                                                         : "smtp-ca-file");
+    if (u && !cfg->smtp_from)
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "--smtp-from: required with --smtp-url");
+    if (!cfg->smtp_from)
+        cfg->smtp_from = xstrdup("no-reply@localhost");
+    if (!bare_address(cfg->smtp_from))
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID,
+                               "--smtp-from: must be a bare address such as no-reply@example.com");
+    if (!cfg->smtp_username != !cfg->smtp_password_file)
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID, "--%s: required together with --%s",
+                               cfg->smtp_username ? "smtp-password-file" : "smtp-username",
+                               cfg->smtp_username ? "smtp-username" : "smtp-password-file");
+    if (cfg->smtp_username && !smtps && !cfg->smtp_starttls)
+        return PORCH_ERROR_SET(e, PORCH_E_INVALID,
+                               "--smtp-starttls: credentials are never sent without TLS; use "
+                               "smtps:// or keep STARTTLS on");
+    return cfg->smtp_password_file ? read_password(cfg, e) : PORCH_OK;
+}
+
 /* Fills the options whose defaults depend on others, then checks combinations. */
 static enum porch_err derive(struct config *cfg, struct porch_error *e)
 {
@@ -448,7 +607,7 @@ static enum porch_err derive(struct config *cfg, struct porch_error *e)
     }
     if (cfg->db_pool == 0)
         cfg->db_pool = cfg->threads + 2;
-    return PORCH_OK;
+    return derive_mail(cfg, e);
 }
 
 static enum porch_err apply_all(struct config *cfg, struct raw *r, struct porch_error *e)
@@ -510,6 +669,11 @@ void config_release(struct config *cfg)
     }
     free(cfg->listen_host);
     cfg->listen_host = NULL;
+    if (cfg->smtp_password) {
+        explicit_bzero(cfg->smtp_password, strlen(cfg->smtp_password));
+        free(cfg->smtp_password);
+        cfg->smtp_password = NULL;
+    }
     cfg->trust_proxy_n = 0;
 }
 

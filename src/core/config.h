@@ -47,6 +47,15 @@ struct config {
     unsigned json_max_depth;
     unsigned drain_timeout;  /* seconds SIGTERM waits for in-flight requests */
     unsigned purge_interval; /* seconds between expiry purges (store/purge.h); 0 = none */
+    /* Mail (outbound/mail.h). No smtp_url: development mode, messages go to outbox_dir. */
+    char *smtp_url;           /* smtp://host:587 or smtps://host:465, or NULL */
+    char *smtp_from;          /* bare address; required with smtp_url, else no-reply@localhost */
+    char *smtp_username;      /* with smtp_password_file, or NULL */
+    char *smtp_password_file; /* 0600 file holding the SMTP password (never a flag value) */
+    char *smtp_password;      /* read from smtp_password_file at load; wiped by config_release */
+    char *smtp_ca_file;       /* PEM bundle that verifies the SMTP server, or NULL: system store */
+    bool smtp_starttls;       /* smtp:// must upgrade with STARTTLS (refuse a server without it) */
+    char *outbox_dir;         /* development outbox (default DATA-DIR/outbox) */
 };
 
 /**
