@@ -16,6 +16,7 @@
 #include "store/purge.h"
 #include "store/tenant.h"
 #include "../db/fixture.h"
+#include "../db/tenant_fixture.h"
 #include "../../../src/store/otp.c"
 
 #define TID  "0f6c3c4e-8d2a-4b1e-9a37-5c1d2e3f4a5b"
@@ -31,24 +32,12 @@
 static const unsigned char key[STORE_OTP_KEY_LEN] = "0123456789abcdef0123456789abcdef";
 static const unsigned char key2[STORE_OTP_KEY_LEN] = "fedcba9876543210fedcba9876543210";
 
-static void add_tenant(struct db_conn *c, const char *id, const char *sub)
-{
-    struct tenant t = {.created_at = 1};
-
-    snprintf(t.id, sizeof(t.id), "%s", id);
-    snprintf(t.subdomain, sizeof(t.subdomain), "%s", sub);
-    snprintf(t.display_name, sizeof(t.display_name), "%s", sub);
-    snprintf(t.country, sizeof(t.country), "US");
-    snprintf(t.default_domain, sizeof(t.default_domain), "%s.porch.test", sub);
-    assert_int_equal(store_tenant_insert(c, &t), PORCH_OK);
-}
-
 static struct db_conn *seed(void **state)
 {
     struct db_conn *c = fx_conn(state);
 
-    add_tenant(c, TID, "contoso");
-    add_tenant(c, TID2, "fabrikam");
+    fx_add_tenant(c, TID, "contoso");
+    fx_add_tenant(c, TID2, "fabrikam");
     return c;
 }
 
