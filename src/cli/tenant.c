@@ -45,6 +45,8 @@ static json_t *tenant_json(const struct config *cfg, const struct tenant *t)
     json_object_set_new(j, "tokenEndpoint", json_string(url));
     snprintf(url, sizeof(url), "%s/v1.0", cfg->public_url);
     json_object_set_new(j, "graphBaseUrl", json_string(url));
+    builtin_apps_b2c_app_id(t->id, url);
+    json_object_set_new(j, "b2cExtensionsAppId", json_string(url));
     return j;
 }
 
@@ -111,6 +113,8 @@ static enum porch_err populate(struct db_conn *c, const struct tenant *t,
 
     if (err == PORCH_OK)
         err = builtin_apps_token_viewer(c, t->id, x->bases, x->nbases, &x->viewer);
+    if (err == PORCH_OK)
+        err = builtin_apps_b2c_extensions(c, t->id, NULL);
     if (err == PORCH_OK && x->demo)
         err = demo_user_insert(c, t, x->demo, x->e);
     return err;

@@ -15,7 +15,7 @@
  * application does not create its service principal (POST /servicePrincipals does, as in
  * Graph); deleting one deletes its service principal, with the assignments and grants that
  * name it, its passwords and its extension properties, as deleting an app registration does in
- * its home tenant.
+ * its home tenant. The tenant's b2c-extensions-app (directory/builtin_apps.h) cannot be deleted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +32,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "directory/apps.h"
+#include "directory/builtin_apps.h"
 #include "http/req.h"
 #include "http/route.h"
 #include "http/server.h"
@@ -630,10 +631,16 @@ enum porch_err graph_applications_delete(struct req *r, struct resp *rs)
     memset(&a, 0, sizeof(a));
     if (err == PORCH_OK)
         err = graph_applications_find(c, r, &a);
+    if (err == PORCH_OK && builtin_apps_is_b2c_extensions(a.tenant_id, a.app_id))
+        err = PORCH_E_UNSUPPORTED;
     if (err == PORCH_OK)
         err = db_tx(c, true, apply_delete, &a);
     if (c)
         db_release(c);
+    if (err == PORCH_E_UNSUPPORTED)
+        err = graph_error(r, rs, PORCH_E_INVALID, GRAPH_E_BAD_REQUEST,
+                          "The b2c-extensions-app cannot be deleted: it holds the tenant's "
+                          "custom user attributes.");
     if (err == PORCH_E_NOT_FOUND)
         err = graph_not_found(r, rs, r->params[0]);
     if (err == PORCH_OK) {

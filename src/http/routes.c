@@ -18,6 +18,7 @@
 #include "graph/grants.h"
 #include "graph/organization.h"
 #include "graph/signins.h"
+#include "graph/user_flow_attributes.h"
 #include "graph/users.h"
 #include "oidc/oidc.h"
 #include "ui/signin.h"
@@ -47,7 +48,8 @@
     GRAPH_SIGNIN_ROUTES(v) \
     GRAPH_APP_ROUTES(v) \
     GRAPH_GRANT_ROUTES(v) \
-    GRAPH_USER_ROUTES(v, GRAPH_R, GRAPH_W, GRAPH_BODY_MAX)
+    GRAPH_USER_ROUTES(v, GRAPH_R, GRAPH_W, GRAPH_BODY_MAX) \
+    GRAPH_USER_FLOW_ATTRIBUTE_ROUTES(v, GRAPH_R, GRAPH_W, GRAPH_BODY_MAX)
 
 ROUTE_TABLE_BEGIN
 static const struct route routes[] = {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The token viewer every new tenant gets: fixed appId, spa redirect URIs filtered by the
- * platform's rules, Graph's defaults and a service principal, on every backend.
+ * platform's rules, Graph's defaults and a service principal, on every backend; and the
+ * b2c-extensions-app: an appId derived from the tenant id, created once.
  */
 #include "unit.h"
 
@@ -135,6 +136,64 @@ static void same_app_id_in_every_tenant_once(void **state)
     fx_release(c);
 }
 
+static void b2c_app_id_is_a_guid_per_tenant(void **state)
+{
+    char a[UUID_STR_LEN], b[UUID_STR_LEN], again[UUID_STR_LEN];
+    char prefix[BUILTIN_APPS_B2C_PREFIX_LEN];
+
+    (void)state;
+    builtin_apps_b2c_app_id("11111111-1111-4111-8111-111111111111", a);
+    builtin_apps_b2c_app_id("22222222-2222-4222-8222-222222222222", b);
+    builtin_apps_b2c_app_id("11111111-1111-4111-8111-111111111111", again);
+    assert_true(uuid_valid(a));
+    assert_string_equal(a, again);
+    assert_string_not_equal(a, b);
+    assert_int_equal(a[14], '5');
+    assert_non_null(strchr("89ab", a[19]));
+    for (const char *p = a; *p; p++)
+        assert_true(*p == '-' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'));
+    assert_true(builtin_apps_is_b2c_extensions("11111111-1111-4111-8111-111111111111", a));
+    for (char *p = again; *p; p++)
+        *p = (*p >= 'a' && *p <= 'f') ? (char)(*p - 'a' + 'A') : *p;
+    assert_true(builtin_apps_is_b2c_extensions("11111111-1111-4111-8111-111111111111", again));
+    assert_false(builtin_apps_is_b2c_extensions("11111111-1111-4111-8111-111111111111", b));
+    assert_false(builtin_apps_is_b2c_extensions("11111111-1111-4111-8111-111111111111", NULL));
+    builtin_apps_b2c_prefix("11111111-1111-4111-8111-111111111111", prefix);
+    assert_int_equal(strlen(prefix), BUILTIN_APPS_B2C_PREFIX_LEN - 1);
+    assert_int_equal(strncmp(prefix, "extension_", 10), 0);
+    assert_null(strchr(prefix, '-'));
+    assert_int_equal(prefix[strlen(prefix) - 1], '_');
+}
+
+static void b2c_app_is_created_once(void **state)
+{
+    static const char *const bases[] = {"https://id.example.com"};
+    struct db_conn *c = fx_conn(state);
+    struct viewer_ctx v = {.bases = bases, .nbases = 1};
+    struct apps_created first, second;
+    struct tenant t;
+    struct app_row a;
+    struct sp_row s;
+    char app_id[UUID_STR_LEN];
+
+    tenant_with_viewer(c, &v, &t);
+    assert_int_equal(builtin_apps_b2c_extensions(c, t.id, &first), PORCH_OK);
+    builtin_apps_b2c_app_id(t.id, app_id);
+    assert_string_equal(first.app_id, app_id);
+    assert_true(uuid_valid(first.sp_id));
+    assert_int_equal(builtin_apps_b2c_extensions(c, t.id, &second), PORCH_OK);
+    assert_string_equal(second.id, first.id);
+    assert_string_equal(second.app_id, app_id);
+    assert_int_equal(store_app_get_by_app_id(c, t.id, app_id, &a), PORCH_OK);
+    assert_string_equal(a.display_name, PORCH_B2C_EXTENSIONS_APP_NAME);
+    assert_non_null(strstr(a.data, "cannot be deleted"));
+    store_app_row_release(&a);
+    assert_int_equal(store_sp_get_by_app_id(c, t.id, app_id, &s), PORCH_OK);
+    store_sp_row_release(&s);
+    assert_int_equal(builtin_apps_b2c_extensions(c, t.id, NULL), PORCH_OK);
+    fx_release(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
@@ -144,6 +203,8 @@ int main(void)
         T(bases_the_spa_platform_refuses_are_skipped),
         T(no_usable_base_still_creates_the_app),
         T(same_app_id_in_every_tenant_once),
+        cmocka_unit_test(b2c_app_id_is_a_guid_per_tenant),
+        T(b2c_app_is_created_once),
     };
     return fx_run("builtin_apps", tests, sizeof(tests) / sizeof(tests[0]));
 }
