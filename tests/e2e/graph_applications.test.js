@@ -11,20 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID, sign, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
-import { GUID_RE, fetchWithCa, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { GUID_RE, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { GRAPH_SCOPE, graphClient } from './lib/graph.js';
 
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-
-class CaFetchHandler {
-  constructor(fetchFn) {
-    this.fetchFn = fetchFn;
-  }
-  async execute(context) {
-    context.response = await this.fetchFn(context.request, context.options);
-  }
-}
 
 async function tokenRequest(p, ca, tenantId, form) {
   return request(`${p.url}/${tenantId}/oauth2/v2.0/token`, {
@@ -37,17 +27,6 @@ async function tokenRequest(p, ca, tenantId, form) {
 
 async function secretToken(p, ca, tenantId, clientId, clientSecret) {
   return tokenRequest(p, ca, tenantId, { client_id: clientId, client_secret: clientSecret });
-}
-
-function graphClient(p, cert, getToken) {
-  const auth = new AuthenticationHandler({ getAccessToken: getToken });
-  auth.setNext(new CaFetchHandler(fetchWithCa(cert.ca)));
-  return Client.initWithMiddleware({
-    baseUrl: `${p.url}/`,
-    defaultVersion: 'v1.0',
-    middleware: auth,
-    customHosts: new Set(['127.0.0.1']),
-  });
 }
 
 function claims(jwt) {

@@ -7,21 +7,12 @@
 // User.Read.All that can read users but is refused (and audited) when it writes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
-import { GUID_RE, fetchWithCa, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { Client } from '@microsoft/microsoft-graph-client';
+import { GUID_RE, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { GRAPH_SCOPE, graphClient } from './lib/graph.js';
 
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const STRONG = 'correct horse battery staple 42';
-
-class CaFetchHandler {
-  constructor(fetchFn) {
-    this.fetchFn = fetchFn;
-  }
-  async execute(context) {
-    context.response = await this.fetchFn(context.request, context.options);
-  }
-}
 
 async function secretToken(p, ca, clientId, clientSecret) {
   return request(`${p.url}/${p.tenantId}/oauth2/v2.0/token`, {
@@ -34,17 +25,6 @@ async function secretToken(p, ca, clientId, clientSecret) {
       client_secret: clientSecret,
       scope: GRAPH_SCOPE,
     }).toString(),
-  });
-}
-
-function graphClient(p, cert, token) {
-  const auth = new AuthenticationHandler({ getAccessToken: async () => token });
-  auth.setNext(new CaFetchHandler(fetchWithCa(cert.ca)));
-  return Client.initWithMiddleware({
-    baseUrl: `${p.url}/`,
-    defaultVersion: 'v1.0',
-    middleware: auth,
-    customHosts: new Set(['127.0.0.1']),
   });
 }
 

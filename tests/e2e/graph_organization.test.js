@@ -10,47 +10,8 @@
 // covers 403 and its audit record.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
-import { GUID_RE, fetchWithCa, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
-
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
-
-/** The last link of the SDK's middleware chain: fetch that trusts the test CA. */
-class CaFetchHandler {
-  constructor(fetchFn) {
-    this.fetchFn = fetchFn;
-  }
-  async execute(context) {
-    context.response = await this.fetchFn(context.request, context.options);
-  }
-}
-
-async function clientToken(p, ca) {
-  const r = await request(`${p.url}/${p.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    ca,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: p.init.clientId,
-      client_secret: p.init.clientSecret,
-      scope: GRAPH_SCOPE,
-    }).toString(),
-  });
-  assert.equal(r.status, 200, r.body);
-  return r.json().access_token;
-}
-
-function graphClient(p, cert, getToken) {
-  const auth = new AuthenticationHandler({ getAccessToken: getToken });
-  auth.setNext(new CaFetchHandler(fetchWithCa(cert.ca)));
-  return Client.initWithMiddleware({
-    baseUrl: `${p.url}/`,
-    defaultVersion: 'v1.0',
-    middleware: auth,
-    customHosts: new Set(['127.0.0.1']),
-  });
-}
+import { GUID_RE, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { GRAPH_SCOPE, clientToken, graphClient } from './lib/graph.js';
 
 /** Asserts the Graph error envelope (entra-compat §1.4) and returns it. */
 function graphError(r, status, code) {

@@ -8,49 +8,12 @@
 // attribute is then accepted on users and comes back with $select.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
-import { GUID_RE, fetchWithCa, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { GUID_RE, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { GRAPH_SCOPE, clientToken, graphClient } from './lib/graph.js';
 
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const B2C_NAME = 'b2c-extensions-app. Do not modify. Used by AADB2C for storing user data.';
 const BUILTINS = ['city', 'country', 'displayName', 'email', 'givenName', 'jobTitle', 'postalCode',
   'state', 'streetAddress', 'surname'];
-
-class CaFetchHandler {
-  constructor(fetchFn) {
-    this.fetchFn = fetchFn;
-  }
-  async execute(context) {
-    context.response = await this.fetchFn(context.request, context.options);
-  }
-}
-
-async function clientToken(p, ca) {
-  const r = await request(`${p.url}/${p.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    ca,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: p.init.clientId,
-      client_secret: p.init.clientSecret,
-      scope: GRAPH_SCOPE,
-    }).toString(),
-  });
-  assert.equal(r.status, 200, r.body);
-  return r.json().access_token;
-}
-
-function graphClient(p, cert, getToken) {
-  const auth = new AuthenticationHandler({ getAccessToken: getToken });
-  auth.setNext(new CaFetchHandler(fetchWithCa(cert.ca)));
-  return Client.initWithMiddleware({
-    baseUrl: `${p.url}/`,
-    defaultVersion: 'v1.0',
-    middleware: auth,
-    customHosts: new Set(['127.0.0.1']),
-  });
-}
 
 function graphError(r, status, code) {
   assert.equal(r.status, status, r.body);

@@ -10,10 +10,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
-import { GUID_RE, fetchWithCa, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { GUID_RE, freePort, request, selfSignedCert, startPorch } from './lib/porch.js';
+import { GRAPH_SCOPE, graphClient } from './lib/graph.js';
 
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const BULK = Number(process.env.PORCH_E2E_USERS || 2500);
 const STRONG = 'correct horse battery staple 42';
 const DEFAULT_SET = [
@@ -30,15 +29,6 @@ const DEFAULT_SET = [
   'userPrincipalName',
 ];
 
-class CaFetchHandler {
-  constructor(fetchFn) {
-    this.fetchFn = fetchFn;
-  }
-  async execute(context) {
-    context.response = await this.fetchFn(context.request, context.options);
-  }
-}
-
 async function clientToken(p, ca, tenantId, clientId, clientSecret) {
   const r = await request(`${p.url}/${tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
@@ -53,17 +43,6 @@ async function clientToken(p, ca, tenantId, clientId, clientSecret) {
   });
   assert.equal(r.status, 200, r.body);
   return r.json().access_token;
-}
-
-function graphClient(p, cert, token) {
-  const auth = new AuthenticationHandler({ getAccessToken: async () => token });
-  auth.setNext(new CaFetchHandler(fetchWithCa(cert.ca)));
-  return Client.initWithMiddleware({
-    baseUrl: `${p.url}/`,
-    defaultVersion: 'v1.0',
-    middleware: auth,
-    customHosts: new Set(['127.0.0.1']),
-  });
 }
 
 function graphError(r, status, code) {
